@@ -1,0 +1,1 @@
+"""Delivery: senders per platform, declared limits, and the outbox worker."""
