@@ -1,0 +1,1 @@
+"""Platform-neutral chat command logic shared by the Slack and Discord adapters."""
