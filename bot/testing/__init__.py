@@ -1,0 +1,1 @@
+"""Ship-with-the-code fakes for tests and benchmarks (feed server, chat fakes)."""
