@@ -1,0 +1,171 @@
+"""Find company names in text with one Aho-Corasick pass, however many companies there are."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+import ahocorasick
+
+from bot.companies.registry import Company, CompanyRegistry
+
+# Words that show an ambiguous name ("Scale", "Mistral") is used as a company, in any language.
+GENERIC_CONTEXT: tuple[str, ...] = (
+    "startup", "start-up", "company", "firm", "ceo", "cto", "founder", "co-founder", "cofounder",
+    "ai", "raises", "raised", "funding", "valuation", "investors", "lawsuit", "sues", "sued",
+    "employees", "staff", "inc", "ltd", "chatbot", "model", "models", "app", "platform",
+    "entreprise", "société", "unternehmen", "konzern", "empresa", "compañía", "ipo",
+)
+_WORD = re.compile(r"[\w.+-]+")
+_SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place where text names a company."""
+
+    company: str  # canonical name
+    start: int
+    end: int
+    surface: str  # the text as written
+    kind: str  # name | handle | domain | ticker
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    company: Company
+    form: str  # as written in the registry
+    kind: str
+    exact_case: bool
+
+
+def _lower_same_length(text: str) -> str:
+    # str.lower() can change the length ("İ" -> "i̇"), which would shift every offset.
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+class CompanyMatcher:
+    """Company mentions in text; rebuilds itself when its registry changes (thread-safe)."""
+
+    def __init__(self, registry: CompanyRegistry) -> None:
+        self._registry = registry
+        self._lock = threading.Lock()
+        self._version = -1
+        self._automaton: ahocorasick.Automaton | None = None
+        self._refresh()
+
+    @property
+    def registry(self) -> CompanyRegistry:
+        """The registry this matcher reads."""
+        return self._registry
+
+    def _refresh(self) -> ahocorasick.Automaton:
+        with self._lock:
+            if self._automaton is not None and self._version == self._registry.version:
+                return self._automaton
+            version = self._registry.version
+            table: dict[str, list[_Key]] = {}
+
+            def put(key: str, value: _Key) -> None:
+                if key.strip():
+                    table.setdefault(key, []).append(value)
+
+            for c in self._registry.companies():
+                for form in c.surface_names():
+                    # Only the bare ambiguous word needs its casing; "Mistral AI" is safe.
+                    exact = c.ambiguous and form.isalpha()
+                    exact = exact or (len(form) <= 3 and form.isupper())
+                    put(_lower_same_length(form), _Key(c, form, "name", exact))
+                for h in c.handles:
+                    put("@" + h.lower(), _Key(c, "@" + h, "handle", False))
+                for d in c.domains:
+                    put(d.lower(), _Key(c, d, "domain", False))
+                for t in c.tickers:
+                    put("$" + t.lower(), _Key(c, "$" + t, "ticker", False))
+                    put(t.lower(), _Key(c, t, "ticker", True))
+            automaton = ahocorasick.Automaton()
+            for key, values in table.items():
+                automaton.add_word(key, (len(key), tuple(values)))
+            if len(table):
+                automaton.make_automaton()
+            # Swap in the finished snapshot at once: readers never see a half-built one.
+            self._automaton = automaton
+            self._version = version
+            return automaton
+
+    def find(self, text: str) -> list[Mention]:
+        """Every company mention in `text`, longest match first where they overlap, in order."""
+        automaton = self._automaton
+        if automaton is None or self._version != self._registry.version:
+            automaton = self._refresh()
+        if not text or automaton.kind != ahocorasick.AHOCORASICK:
+            return []
+        low = _lower_same_length(text)
+        found: list[Mention] = []
+        n = len(text)
+        for end_idx, (length, keys) in automaton.iter(low):
+            start = end_idx - length + 1
+            end = end_idx + 1
+            if (start > 0 and _is_word_char(text[start - 1]) and _is_word_char(text[start])) or (
+                end < n and _is_word_char(text[end]) and _is_word_char(text[end - 1])
+            ):
+                continue
+            surface = text[start:end]
+            for key in keys:
+                if key.kind == "ticker" and key.exact_case and not _ticker_context(text, start, end):
+                    continue
+                if key.exact_case and surface != key.form:
+                    continue
+                if key.company.ambiguous and key.exact_case and not _has_context(
+                    key.company, text, low, start, end
+                ):
+                    continue
+                found.append(Mention(key.company.name, start, end, surface, key.kind))
+                break
+        return _drop_overlaps(found)
+
+    def companies_in(self, text: str) -> list[str]:
+        """Canonical names mentioned in `text`, in order of first mention."""
+        return list(dict.fromkeys(m.company for m in self.find(text)))
+
+
+def _ticker_context(text: str, start: int, end: int) -> bool:
+    # A bare ticker ("MU", "SNAP") only counts as "(MU)", "(NASDAQ: MU)" or "NYSE:MU".
+    if text[start:end] != text[start:end].upper():
+        return False
+    before = text[max(0, start - 8) : start]
+    after = text[end : end + 1]
+    return before.endswith("(") and after in (")", ".") or bool(
+        re.search(r"(NASDAQ|NYSE|Nasdaq|XETRA|LSE|TSX|ticker)\s*:\s*$", before)
+    )
+
+
+def _has_context(company: Company, text: str, low: str, start: int, end: int) -> bool:
+    after = text[end : end + 2]
+    if after in ("'s", "’s"):
+        return True
+    words = set(_WORD.findall(low))
+    for ctx in company.context:
+        c = ctx.lower()
+        if (" " in c and c in low) or c in words:
+            return True
+    return any(w in words for w in GENERIC_CONTEXT)
+
+
+def _drop_overlaps(found: list[Mention]) -> list[Mention]:
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[Mention] = []
+    last_end = -1
+    for m in found:
+        if m.start >= last_end:
+            kept.append(m)
+            last_end = m.end
+    return kept
