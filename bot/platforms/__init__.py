@@ -1,0 +1,1 @@
+"""Chat platform adapters; each imports its own SDK and nothing else imports it."""

@@ -1,0 +1,1 @@
+"""Discord adapter: alert embeds, the outbox sender, and the /alerts application commands."""
