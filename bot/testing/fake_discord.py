@@ -542,19 +542,19 @@ class FakeDiscord:
         queue = self._failures.get((request.method, template))
         if queue:
             f = queue.pop(0)
-            return web.json_response(f.body, status=f.status, headers=f.headers)
+            return _json_response(f.body, status=f.status, headers=f.headers)
         # Interaction and webhook routes authenticate by the token in the URL, the rest by header.
         token_in_url = template.startswith(("/interactions/", "/webhooks/"))
         if not token_in_url and request.headers.get("Authorization") != f"Bot {self.token}":
-            return web.json_response(_ERRORS[401], status=401)
+            return _json_response(_ERRORS[401], status=401)
         result = await handler(request)
         return result
 
     async def _users_me(self, request: web.Request) -> web.Response:
-        return web.json_response(self._bot_user())
+        return _json_response(self._bot_user())
 
     async def _gateway_info(self, request: web.Request) -> web.Response:
-        return web.json_response(
+        return _json_response(
             {
                 "url": self.gateway_url,
                 "shards": 1,
@@ -568,7 +568,7 @@ class FakeDiscord:
         )
 
     async def _application(self, request: web.Request) -> web.Response:
-        return web.json_response(
+        return _json_response(
             {
                 "id": str(self.application_id),
                 "name": "alertbot",
@@ -592,7 +592,7 @@ class FakeDiscord:
         return int(g) if g else None
 
     async def _get_commands(self, request: web.Request) -> web.Response:
-        return web.json_response(self.synced.get(self._guild_key(request), []))
+        return _json_response(self.synced.get(self._guild_key(request), []))
 
     async def _put_commands(self, request: web.Request) -> web.Response:
         guild = self._guild_key(request)
@@ -615,18 +615,18 @@ class FakeDiscord:
             out.append(c)
         self.synced[guild] = out
         await self._notify()
-        return web.json_response(out)
+        return _json_response(out)
 
     def _channel_error(self, channel_id: int) -> web.Response | None:
         if channel_id in self._forbidden:
-            return web.json_response(_ERRORS[403], status=403)
+            return _json_response(_ERRORS[403], status=403)
         if channel_id not in self.channel_ids:
-            return web.json_response(_ERRORS[404], status=404)
+            return _json_response(_ERRORS[404], status=404)
         return None
 
     async def _get_channel(self, request: web.Request) -> web.Response:
         cid = int(request.match_info["channel_id"])
-        return self._channel_error(cid) or web.json_response(self._channel(cid))
+        return self._channel_error(cid) or _json_response(self._channel(cid))
 
     async def _post_message(self, request: web.Request) -> web.Response:
         cid = int(request.match_info["channel_id"])
@@ -640,13 +640,13 @@ class FakeDiscord:
         if nonce is not None and body.get("enforce_nonce"):
             seen = self._nonces.get((cid, str(nonce)))
             if seen is not None and time.monotonic() - seen[0] < self.nonce_window:
-                return web.json_response(seen[1], headers=self._ok_headers())
+                return _json_response(seen[1], headers=self._ok_headers())
         msg = self._message(cid, body)
         if nonce is not None and body.get("enforce_nonce"):
             self._nonces[(cid, str(nonce))] = (time.monotonic(), msg)
         self.messages.setdefault(cid, []).append(body)
         await self._notify()
-        return web.json_response(msg, headers=self._ok_headers())
+        return _json_response(msg, headers=self._ok_headers())
 
     def _ok_headers(self) -> dict[str, str]:
         return {
@@ -664,9 +664,9 @@ class FakeDiscord:
         iid = int(request.match_info["iid"])
         fi = self.interactions.get(iid)
         if fi is None or fi.token != request.match_info["token"]:
-            return web.json_response({"message": "Unknown interaction", "code": 10062}, status=404)
+            return _json_response({"message": "Unknown interaction", "code": 10062}, status=404)
         if fi.callbacks:
-            return web.json_response(
+            return _json_response(
                 {"message": "Interaction has already been acknowledged.", "code": 40060}, status=400
             )
         body = await _json_body(request)
@@ -688,24 +688,24 @@ class FakeDiscord:
             result["interaction"]["response_message_id"] = msg["id"]
             result["resource"] = {"type": kind, "message": msg}
         if request.query.get("with_response") in ("1", "true", "True"):
-            return web.json_response(result)
+            return _json_response(result)
         return web.Response(status=204)
 
     async def _get_original(self, request: web.Request) -> web.Response:
         fi = self._interaction_by_token(request.match_info["token"])
         if fi is None:
-            return web.json_response({"message": "Unknown Webhook", "code": 10015}, status=404)
+            return _json_response({"message": "Unknown Webhook", "code": 10015}, status=404)
         data = fi.edits[-1] if fi.edits else (fi.callbacks[0].get("data") if fi.callbacks else {})
-        return web.json_response(self._message(int(fi.payload["channel_id"]), data or {}))
+        return _json_response(self._message(int(fi.payload["channel_id"]), data or {}))
 
     async def _edit_original(self, request: web.Request) -> web.Response:
         fi = self._interaction_by_token(request.match_info["token"])
         if fi is None:
-            return web.json_response({"message": "Unknown Webhook", "code": 10015}, status=404)
+            return _json_response({"message": "Unknown Webhook", "code": 10015}, status=404)
         body = await _json_body(request)
         fi.edits.append(body)
         await self._notify()
-        return web.json_response(self._message(int(fi.payload["channel_id"]), body))
+        return _json_response(self._message(int(fi.payload["channel_id"]), body))
 
     async def _execute_webhook(self, request: web.Request) -> web.Response:
         wid = int(request.match_info["wid"])
@@ -715,17 +715,17 @@ class FakeDiscord:
         if fi is not None and wid == self.application_id:
             fi.followups.append(body)
             await self._notify()
-            return web.json_response(self._message(int(fi.payload["channel_id"]), body))
+            return _json_response(self._message(int(fi.payload["channel_id"]), body))
         hook = self._webhooks.get(wid)
         if hook is None or hook[0] != token:
-            return web.json_response({"message": "Unknown Webhook", "code": 10015}, status=404)
+            return _json_response({"message": "Unknown Webhook", "code": 10015}, status=404)
         err = self._channel_error(hook[1])
         if err is not None:
             return err
         self.webhook_messages.setdefault(wid, []).append(body)
         await self._notify()
         if request.query.get("wait") in ("1", "true", "True"):
-            return web.json_response(self._message(hook[1], body, webhook_id=wid))
+            return _json_response(self._message(hook[1], body, webhook_id=wid))
         return web.Response(status=204)
 
     # -- gateway ---------------------------------------------------------------------------
@@ -801,6 +801,17 @@ class FakeDiscord:
             "private_channels": [],
             "relationships": [],
         }
+
+
+def _json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    """JSON with Discord's exact Content-Type (discord.py compares it without a charset)."""
+    return web.Response(
+        body=json.dumps(data).encode(),
+        status=status,
+        headers={**(headers or {}), "Content-Type": "application/json"},
+    )
 
 
 async def _json_body(request: web.Request) -> dict[str, Any]:

@@ -31,7 +31,7 @@ EPHEMERAL = 1 << 6
 ZWSP = "\u200b"
 _EVERYONE_RE = re.compile(r"@(everyone|here)", re.IGNORECASE)
 # <@123> user, <@!123> nickname, <@&123> role, <#123> channel, </cmd:123> command mentions.
-_MENTION_RE = re.compile(r"<(@[!&]?|#|/[^\s<>:]{1,64}:)(\d{1,25})>")
+_MENTION_RE = re.compile(r"<(@[!&]?|#|/[^<>:\n]{1,100}:)(\d{1,25})>")
 # [text](url) or [text](<url>) with an optional "title": masked links hide where they go.
 _MASKED_LINK_RE = re.compile(r"\[([^\[\]\n]*)\]\(\s*<?([^\s()<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _OK_COLOUR = 0x5865F2
