@@ -19,11 +19,12 @@ DEFAULT_API_URL = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
 
 
-def use_endpoints(api_url: str = DEFAULT_API_URL, gateway_url: str = "") -> None:
-    """Point discord.py at `api_url` and (when not empty) `gateway_url`."""
+def use_endpoints(api_url: str = DEFAULT_API_URL, gateway_url: str | None = None) -> None:
+    """Point discord.py at `api_url`, and at `gateway_url` unless None ("" = Discord's)."""
     Route.BASE = api_url.rstrip("/") or DEFAULT_API_URL
-    # Empty gateway_url keeps Discord's; resumes use the resume_gateway_url READY gives.
-    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url or DEFAULT_GATEWAY_URL)
+    if gateway_url is not None:
+        # Resumes then use the resume_gateway_url that READY gives.
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url or DEFAULT_GATEWAY_URL)
 
 
 def reset_endpoints() -> None:

@@ -76,12 +76,9 @@ class DiscordSender:
     platform = "discord"
     limits = CHANNEL_LIMITS
 
-    def __init__(
-        self, token: str, *, api_url: str = DEFAULT_API_URL, gateway_url: str = ""
-    ) -> None:
+    def __init__(self, token: str, *, api_url: str = DEFAULT_API_URL) -> None:
         self._token = token
         self._api_url = api_url
-        self._gateway_url = gateway_url
         self._http: HTTPClient | None = None
         self._login_lock = asyncio.Lock()
 
@@ -90,7 +87,8 @@ class DiscordSender:
         async with self._login_lock:
             if self._http is not None:
                 return
-            use_endpoints(self._api_url, self._gateway_url)
+            # REST only: the gateway endpoint belongs to the app (bot.platforms.discord.app).
+            use_endpoints(self._api_url)
             # max_ratelimit_timeout: a 429 longer than 30 s surfaces as RateLimited, so the
             # outbox reschedules the row instead of a worker sleeping on it.
             http = HTTPClient(asyncio.get_running_loop(), max_ratelimit_timeout=30.0)

@@ -13,7 +13,7 @@ import pytest
 
 from bot.delivery.base import PermanentError, TransientError
 from bot.models import Delivery, Event
-from bot.platforms.discord.endpoints import reset_endpoints
+from bot.platforms.discord.endpoints import reset_endpoints, use_endpoints
 from bot.platforms.discord.sender import DiscordSender, DiscordWebhookSender
 from bot.testing.fake_discord import FakeDiscord
 
@@ -182,3 +182,17 @@ async def test_webhook_route(fake: FakeDiscord) -> None:
             await hook.send(dataclasses.replace(d, options=gone))
     finally:
         await hook.aclose()
+
+
+async def test_sender_points_rest_at_api_url_and_leaves_the_gateway(fake: FakeDiscord) -> None:
+    from discord.gateway import DiscordWebSocket
+    from discord.http import Route
+
+    use_endpoints(gateway_url=fake.gateway_url)
+    sender = DiscordSender(fake.token, api_url=fake.api_url)
+    try:
+        await sender.send(delivery(fake.channel_ids[0]))
+    finally:
+        await sender.aclose()
+    assert fake.api_url == Route.BASE
+    assert str(DiscordWebSocket.DEFAULT_GATEWAY) == fake.gateway_url
