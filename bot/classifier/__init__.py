@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from bot.config import ClassifierConfig, CompanyConfig
 from bot.models import Classification
+
+if TYPE_CHECKING:
+    from bot.companies import CompanyRegistry
 
 
 @runtime_checkable
@@ -18,3 +23,16 @@ class Classifier(Protocol):
     def add_company(self, name: str, aliases: list[str] | tuple[str, ...] = ()) -> None:
         """Start matching a company added at run time."""
         ...
+
+
+def build_classifier(
+    config: ClassifierConfig,
+    companies: Sequence[CompanyConfig] = (),
+    registry: CompanyRegistry | None = None,
+) -> Classifier:
+    """The classifier the config asks for ("rules" is the only backend so far)."""
+    if config.backend in ("rules", ""):
+        from bot.classifier.rules import RulesClassifier
+
+        return RulesClassifier(config, companies, registry)
+    raise ValueError(f"classifier.backend = {config.backend!r}: expected \"rules\"")

@@ -1,0 +1,156 @@
+"""Facts behind a label: amounts, rounds, valuations, investors, people, dispute kind and parties."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.classifier.lexicon import Lexicon
+
+_ROUND_SERIES = re.compile(r"^(?:s[eé]ries?|serie)\s+([a-h]\d?)(.*)$", re.I)
+_SPACES = re.compile(r"\s+")
+
+
+def parse_number(text: str) -> float | None:
+    """"1,2" -> 1.2, "1.300" -> 1300, "1,250.5" -> 1250.5, "4,25" -> 4.25, "12 500" -> 12500."""
+    s = text.replace("\u202f", " ").replace("\u00a0", " ").strip()
+    s = s.replace(" ", "")
+    if not s:
+        return None
+    if "," in s and "." in s:
+        dec = "," if s.rfind(",") > s.rfind(".") else "."
+        thousands = "." if dec == "," else ","
+        s = s.replace(thousands, "").replace(dec, ".")
+    elif "," in s or "." in s:
+        sep = "," if "," in s else "."
+        parts = s.split(sep)
+        # One separator followed by exactly three digits groups thousands ("1.300 millones");
+        # anything else is a decimal mark ("1,2 Mrd.", "532.9 millones").
+        if len(parts) > 2 or (len(parts[-1]) == 3 and parts[0] != "0"):
+            s = "".join(parts)
+        else:
+            s = ".".join(parts)
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def amounts(text: str, lex: Lexicon) -> list[tuple[re.Match[str], str, float, str]]:
+    """Every money amount in `text`: (match, as written, value, currency code)."""
+    out = []
+    for m in lex.money.finditer(text):
+        num = m.group("num") or m.group("num2")
+        cur = (m.group("pre") or m.group("post") or m.group("post2") or "").lower()
+        scale = (m.group("scale") or m.group("scale2") or "").lower().rstrip(".")
+        value = parse_number(num or "")
+        if value is None or not cur:
+            continue
+        factor = lex.scales.get(scale, lex.scales.get(scale + ".", 1.0)) if scale else 1.0
+        out.append((m, _SPACES.sub(" ", m.group(0).strip()), value * factor,
+                    lex.currencies.get(cur, cur.upper())))
+    return out
+
+
+def normalize_round(raw: str) -> str:
+    """"série a" / "Serie B" / "series c" -> "Series A"; others capitalised."""
+    raw = _SPACES.sub(" ", raw.strip())
+    m = _ROUND_SERIES.match(raw)
+    if m:
+        return f"Series {m.group(1).upper()}{m.group(2)}"
+    if raw.lower() in ("ipo", "opv"):
+        return "IPO"
+    return raw[:1].upper() + raw[1:].lower()
+
+
+def _first_names(patterns: tuple[re.Pattern[str], ...], text: str, group: str) -> list[str]:
+    found: list[str] = []
+    for p in patterns:
+        for m in p.finditer(text):
+            name = m.groupdict().get(group)
+            if name:
+                found.append(name.strip(" .,'’"))
+    return list(dict.fromkeys(found))
+
+
+def funding_facts(text: str, lex: Lexicon, company: str | None) -> dict[str, Any]:
+    """Amount, currency, round, valuation and lead investors, where the text states them."""
+    facts: dict[str, Any] = {}
+    valuation_cues = lex.extract.get("valuation", ())
+    for m, written, value, currency in amounts(text, lex):
+        before = text[max(0, m.start() - 45) : m.start()]
+        after = text[m.end() : m.end() + 25]
+        is_valuation = any(p.search(before) for p in valuation_cues) or bool(
+            re.match(r"\s*(?:pre-money |post-money )?(?:valuation|valorisation|Bewertung|valoración)",
+                     after, re.I)
+        )
+        if is_valuation:
+            facts.setdefault("valuation", written)
+        elif "amount" not in facts:
+            facts["amount"] = written
+            facts["amount_value"] = value
+            facts["currency"] = currency
+    for p in lex.extract.get("round", ()):
+        m = p.search(text)
+        if m:
+            facts["round"] = normalize_round(m.group("round"))
+            break
+    investors = [
+        n for n in _first_names(lex.extract.get("investors", ()), text, "name")
+        if company is None or n.lower() != company.lower()
+    ]
+    if investors:
+        facts["investors"] = investors
+    return facts
+
+
+def _clean_person(name: str, lex: Lexicon) -> str:
+    words = name.split()
+    stop = lex.stopwords | frozenset(w.lower() for w in lex.raw.get("person_stop", []))
+    while words and words[-1].lower().strip("'’s") in stop:
+        words.pop()
+    while words and words[0].lower() in stop:
+        words.pop(0)
+    return " ".join(words)
+
+
+def departure_facts(text: str, lex: Lexicon, companies: set[str]) -> dict[str, Any]:
+    """The people who leave, their roles, and where they go."""
+    people: dict[str, dict[str, str]] = {}
+    for p in lex.extract.get("people", ()):
+        for m in p.finditer(text):
+            gd = m.groupdict()
+            name = _clean_person(gd.get("person") or "", lex)
+            if len(name.split()) < 2 or name.lower() in companies:
+                continue
+            entry = people.setdefault(name, {"name": name})
+            role = gd.get("role")
+            if role and "role" not in entry:
+                entry["role"] = _SPACES.sub(" ", role.strip())
+    facts: dict[str, Any] = {}
+    if people:
+        facts["people"] = list(people.values())
+        dest = _first_names(lex.extract.get("to", ()), text, "name")
+        dest = [d for d in dest if d not in people]
+        if dest:
+            facts["people"][0]["to"] = dest[0]
+    return facts
+
+
+def dispute_facts(
+    text: str, evidence: list[str], lex: Lexicon, primary: str | None, others: list[str]
+) -> dict[str, Any]:
+    """The kind of dispute and the other parties to it."""
+    facts: dict[str, Any] = {}
+    joined = " | ".join(evidence)
+    for kind, pattern in lex.kinds:
+        if pattern.search(joined):
+            facts["kind"] = kind
+            break
+    parties = [o for o in others if o != primary]
+    for n in _first_names(lex.extract.get("parties", ()), text, "name"):
+        if n != primary and n not in parties and n.lower() not in lex.stopwords:
+            parties.append(n)
+    if parties:
+        facts["parties"] = parties
+    return facts

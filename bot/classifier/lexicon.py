@@ -1,0 +1,200 @@
+"""Per-language lexicons: data files (lexicons/<lang>.toml) compiled into regexes once."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+# A capitalised name of 1-4 words ("Planet A Foods", "Cozy Cloud"); case-sensitive even
+# inside the case-insensitive rule regexes.
+_NAME_BODY = (
+    r"(?-i:(?:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ][\w&'’.\-]*[\w&]|[A-Z])"
+    r"(?:\s(?:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ][\w&'’.\-]*[\w&]|[A-Z]|in|de|of|&)){0,3})"
+)
+# A person: two to four capitalised words ("Emad Mostaque", "José Vicente de los Mozos").
+_PERSON_BODY = (
+    r"(?-i:[A-ZÀ-Ý][\w'’\-]+(?:\s(?:(?:de|del|de los|van|von|der|le|la|di|da)\s)?"
+    r"[A-ZÀ-Ý][\w'’\-]+){1,3})"
+)
+_MACRO = re.compile(r"\{([A-Z_]+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One weighted pattern of a label."""
+
+    key: str  # unique group name inside the label's combined regex
+    label: str
+    weight: float
+    source: str
+
+
+@dataclass(frozen=True)
+class LabelMatcher:
+    """All patterns of one label in one language, as a single alternation."""
+
+    label: str
+    regex: re.Pattern[str]
+    rules: Mapping[str, Rule]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A compiled language file."""
+
+    lang: str
+    stopwords: frozenset[str]
+    labels: Mapping[str, LabelMatcher]
+    negation: re.Pattern[str] | None
+    excludes: tuple[tuple[str, float, re.Pattern[str]], ...]  # (label, factor, pattern)
+    org_words: re.Pattern[str] | None
+    money: re.Pattern[str]
+    scales: Mapping[str, float]
+    currencies: Mapping[str, str]
+    extract: Mapping[str, tuple[re.Pattern[str], ...]]
+    kinds: tuple[tuple[str, re.Pattern[str]], ...]
+    not_names: frozenset[str]
+    raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
+
+
+def _alt(words: Iterable[str]) -> str:
+    ordered = sorted({w for w in words if w}, key=len, reverse=True)
+    return "|".join(re.escape(w) for w in ordered)
+
+
+def money_regex(scales: Mapping[str, float], currencies: Mapping[str, str], named: bool) -> str:
+    """Regex of an amount: "$100M", "100 millions de dollars", "1,2 Mrd. Euro", "7 M€"."""
+    g = (lambda n, body: f"(?P<{n}>{body})") if named else (lambda n, body: f"(?:{body})")
+    cur = _alt(currencies)
+    scale = _alt(scales)
+    num = r"\d{1,3}(?:[.,\u202f\u00a0 ]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
+    pre = g("pre", cur)
+    post = g("post", cur)
+    sc = g("scale", scale)
+    joiner = r"(?:\s?(?:de|d'|d’|of)\s?)?"
+    return (
+        rf"(?:{pre}\s?{g('num', num)}(?:\s?{sc}(?![a-zà-ÿ]))?\.?(?:\s{post}\b)?"
+        rf"|{g('num2', num)}\s?(?:{g('scale2', scale)}(?![a-zà-ÿ])\.?\s?{joiner})?"
+        rf"{g('post2', cur)}(?![a-zà-ÿ]))"
+    )
+
+
+def amount_regex(scales: Mapping[str, float], currencies: Mapping[str, str]) -> str:
+    """An amount with a scale word but maybe no currency ("80 millones"), or any money."""
+    num = r"\d+(?:[.,]\d+)*"
+    return rf"(?:{money_regex(scales, currencies, False)}|{num}\s?(?:{_alt(scales)})(?![a-zà-ÿ]))"
+
+
+def expand(pattern: str, macros: Mapping[str, str], named: bool = False) -> str:
+    """Replace {NAME}, {PERSON}, {MONEY}, {AMOUNT}, {ROLE}... by their regexes."""
+
+    used: set[str] = set()
+
+    def sub(m: re.Match[str]) -> str:
+        key = m.group(1)
+        body = macros.get(key)
+        if body is None:
+            return m.group(0)
+        if named and key in ("NAME", "PERSON", "ROLE") and key not in used:
+            used.add(key)  # a group name may appear once: only the first is captured
+            return f"(?P<{key.lower()}>{body})"
+        return f"(?:{body})"
+
+    return _MACRO.sub(sub, pattern)
+
+
+def compile_lexicon(data: Mapping[str, Any], extra: Mapping[str, Mapping[str, Any]] = ()) -> Lexicon:  # type: ignore[assignment]
+    """Compile one parsed language file; `extra` holds user label rules for this language."""
+    lang = str(data["lang"])
+    money = data.get("money", {})
+    scales = {str(k).lower(): float(v) for k, v in money.get("scales", {}).items()}
+    currencies = {str(k).lower(): str(v) for k, v in money.get("currencies", {}).items()}
+    macros: dict[str, str] = {str(k): str(v) for k, v in data.get("macros", {}).items()}
+    macros["NAME"] = _NAME_BODY
+    macros["PERSON"] = _PERSON_BODY
+    macros["MONEY"] = money_regex(scales, currencies, named=False)
+    macros["AMOUNT"] = amount_regex(scales, currencies)
+
+    by_label: dict[str, list[tuple[float, str]]] = {}
+    for rule in data.get("rule", []):
+        for p in rule["patterns"]:
+            by_label.setdefault(rule["label"], []).append((float(rule["weight"]), p))
+    excludes: list[tuple[str, float, re.Pattern[str]]] = []
+    for ex in data.get("exclude", []):
+        pat = "|".join(f"(?:{expand(p, macros)})" for p in ex["patterns"])
+        excludes.append((ex["label"], float(ex.get("factor", 0.0)), re.compile(pat, re.I)))
+    for label, spec in dict(extra).items():
+        for p in spec.get("phrases", []):
+            by_label.setdefault(label, []).append((float(spec.get("weight", 0.9)), phrase_regex(p)))
+        vetoes = spec.get("exclude", [])
+        if vetoes:
+            pat = "|".join(phrase_regex(p) for p in vetoes)
+            excludes.append((label, 0.0, re.compile(pat, re.I)))
+
+    labels: dict[str, LabelMatcher] = {}
+    for label, items in by_label.items():
+        # Strongest first: at one position the alternation keeps the first branch that matches.
+        items.sort(key=lambda wp: -wp[0])
+        rules: dict[str, Rule] = {}
+        parts = []
+        for i, (w, p) in enumerate(items):
+            key = f"r{i}"
+            rules[key] = Rule(key, label, w, p)
+            parts.append(f"(?P<{key}>{expand(p, macros)})")
+        labels[label] = LabelMatcher(label, re.compile("|".join(parts), re.I), rules)
+
+    def opt(key: str) -> re.Pattern[str] | None:
+        pats = data.get(key) or []
+        return re.compile("|".join(f"(?:{expand(p, macros)})" for p in pats), re.I) if pats else None
+
+    ex_data = data.get("extract", {})
+    extract: dict[str, tuple[re.Pattern[str], ...]] = {}
+    for key, pats in ex_data.items():
+        if key == "kinds":
+            continue
+        extract[key] = tuple(re.compile(expand(p, macros, named=True), re.I) for p in pats)
+    kinds = tuple(
+        (kind, re.compile("|".join(f"(?:{expand(p, macros)})" for p in pats), re.I))
+        for kind, pats in ex_data.get("kinds", {}).items()
+    )
+    return Lexicon(
+        lang=lang,
+        stopwords=frozenset(w.lower() for w in data.get("stopwords", [])),
+        labels=labels,
+        negation=opt("negation"),
+        excludes=tuple(excludes),
+        org_words=opt("org_words"),
+        money=re.compile(money_regex(scales, currencies, named=True), re.I),
+        scales=scales,
+        currencies=currencies,
+        extract=extract,
+        kinds=kinds,
+        not_names=frozenset(w.lower() for w in data.get("not_names", [])),
+        raw=data,
+    )
+
+
+def phrase_regex(phrase: str) -> str:
+    """A user phrase as a regex: words match whole, a trailing * matches any ending."""
+    words = phrase.strip().split()
+    parts = []
+    for w in words:
+        star = w.endswith("*")
+        body = re.escape(w.rstrip("*"))
+        parts.append(body + (r"\w*" if star else ""))
+    return r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)"
+
+
+def bundled_languages() -> dict[str, dict[str, Any]]:
+    """Every lexicons/<lang>.toml shipped with the package, parsed."""
+    out: dict[str, dict[str, Any]] = {}
+    folder = resources.files("bot.classifier").joinpath("lexicons")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            data = tomllib.loads(entry.read_text("utf-8"))
+            out[str(data["lang"])] = data
+    return out

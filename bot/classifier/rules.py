@@ -1,0 +1,250 @@
+"""The rule backend: per-language weighted patterns, negation, vetoes, companies, extraction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.classifier.extract import departure_facts, dispute_facts, funding_facts
+from bot.classifier.langdetect import detect
+from bot.classifier.lexicon import Lexicon, bundled_languages, compile_lexicon
+from bot.companies import CompanyMatcher, CompanyRegistry, Mention
+from bot.config import ClassifierConfig, CompanyConfig
+from bot.models import BUILTIN_LABELS, Classification
+
+SUMMARY_WEIGHT = 0.9  # a phrase in the lede counts a little less than one in the headline
+NO_COMPANY_FACTOR = 0.5  # labels are about companies: no company in sight halves the score
+_WS = re.compile(r"\s+")
+_TITLE_HEAD = re.compile(
+    r"^(?-i:(?P<name>[A-Z0-9][\w&'’.\-]*[\w&]|[A-Z](?:\s(?:[A-Z0-9][\w&'’.\-]*[\w&]|&)){0,2})?)"
+)
+_HEAD_NAME = re.compile(r"(?:[A-Z0-9][\w&.\-]*[\w&]|[A-Z])(?:\s(?:[A-Z0-9][\w&.\-]*[\w&])){0,2}")
+_HEAD_AFTER = re.compile(r"^(?:\s*[:|]\s|['’]s?\s|,\s)")
+_AUX = re.compile(r"^\s+(?:to|is|has|will|says|said|reportedly|now|just|also|officially)\b", re.I)
+_PASSING_BEFORE = re.compile(
+    r"(?:\b(?:former|ex|onetime|alum of|veteran of|previously at|ehemalige[rnm]?|früher\w*|"
+    r"ancien(?:ne)?s?(?: de| d'| d’)?|antiguo|expresidente de|exdirectivo de)[\s-]*)$",
+    re.I,
+)
+_PASSING_AFTER = re.compile(
+    r"^(?:-backed|-funded| alum\b| alumni\b| alumnus\b| veteran\b| parent\b| owner\b|"
+    r"['’]s (?:former|ex-)|-Konzern\b)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class _LabelSpec:
+    name: str
+    threshold: float
+
+
+class RulesClassifier:
+    """Classifies items with the bundled lexicons plus the user's label rules."""
+
+    def __init__(
+        self,
+        config: ClassifierConfig,
+        companies: Sequence[CompanyConfig] = (),
+        registry: CompanyRegistry | None = None,
+        languages: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        self._config = config
+        self._registry = registry if registry is not None else CompanyRegistry.bundled()
+        for c in companies:
+            self._registry.add(c.name, c.aliases)
+        self._matcher = CompanyMatcher(self._registry)
+        raw = dict(languages) if languages is not None else bundled_languages()
+        self._lexicons: dict[str, Lexicon] = {
+            lang: compile_lexicon(data, _user_rules(config, lang)) for lang, data in raw.items()
+        }
+        self._stopwords = {lang: lex.stopwords for lang, lex in self._lexicons.items()}
+        names = list(BUILTIN_LABELS) + [k for k in config.labels if k not in BUILTIN_LABELS]
+        self._labels = tuple(
+            _LabelSpec(n, config.threshold(n))
+            for n in names
+            if config.labels.get(n) is None or config.labels[n].enabled
+        )
+
+    @property
+    def registry(self) -> CompanyRegistry:
+        """The company registry (bundled + config + run-time additions)."""
+        return self._registry
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages with a lexicon."""
+        return sorted(self._lexicons)
+
+    @property
+    def labels(self) -> list[str]:
+        """The enabled labels, built-in first."""
+        return [s.name for s in self._labels]
+
+    def add_company(self, name: str, aliases: list[str] | tuple[str, ...] = ()) -> None:
+        """Start matching a company added at run time."""
+        self._registry.add(name, tuple(aliases))
+
+    def detect_language(self, text: str) -> str:
+        """The lexicon language that best fits `text`."""
+        return detect(text, self._stopwords)
+
+    def classify(self, title: str, summary: str = "", lang: str | None = None) -> Classification:
+        """Classify one item; `lang` is the source's declared language, if any."""
+        title = _WS.sub(" ", title or "").strip()
+        summary = _WS.sub(" ", summary or "").strip()
+        code = (lang or "").lower().split("-")[0].split("_")[0]
+        if code not in self._lexicons:
+            code = self.detect_language(f"{title} {summary}")
+        lex = self._lexicons[code]
+        full = f"{title}\n{summary}"
+
+        t_mentions = self._matcher.find(title)
+        s_mentions = self._matcher.find(summary)
+        about = _about(title, summary, t_mentions, s_mentions, lex)
+        has_org = bool(about) or bool(lex.org_words and lex.org_words.search(full))
+
+        scores: dict[str, float] = {}
+        evidence: dict[str, list[str]] = {}
+        for spec in self._labels:
+            matcher = lex.labels.get(spec.name)
+            if matcher is None:
+                scores[spec.name] = 0.0
+                continue
+            best: dict[str, float] = {}
+            phrases: list[str] = []
+            for text, weight in ((title, 1.0), (summary, SUMMARY_WEIGHT)):
+                for m in matcher.regex.finditer(text):
+                    if lex.negation is not None and lex.negation.search(
+                        text, max(0, m.start() - 60), m.start()
+                    ):
+                        continue
+                    key = m.lastgroup or ""
+                    w = matcher.rules[key].weight * weight
+                    if w > best.get(key, 0.0):
+                        best[key] = w
+                    phrase = m.group(0).strip()[:80]
+                    if phrase.lower() not in (p.lower() for p in phrases):
+                        phrases.append(phrase)
+            miss = 1.0
+            for w in best.values():
+                miss *= 1.0 - w
+            score = 1.0 - miss
+            for label, factor, pattern in lex.excludes:
+                if label == spec.name and score and pattern.search(full):
+                    score *= factor
+            if score and not has_org and spec.name in BUILTIN_LABELS:
+                score *= NO_COMPANY_FACTOR
+            scores[spec.name] = round(score, 4)
+            if phrases:
+                evidence[spec.name] = phrases
+        labels = [s.name for s in self._labels if scores[s.name] > 0 and scores[s.name] >= s.threshold]
+        extracted = self._extract(labels, title, summary, lex, about, t_mentions + s_mentions,
+                                  evidence)
+        return Classification(
+            labels=labels,
+            scores=scores,
+            companies=about,
+            extracted=extracted,
+            evidence={k: v for k, v in evidence.items() if k in labels or scores[k] > 0},
+            lang=code,
+        )
+
+    def _extract(
+        self,
+        labels: list[str],
+        title: str,
+        summary: str,
+        lex: Lexicon,
+        about: list[str],
+        mentions: list[Mention],
+        evidence: dict[str, list[str]],
+    ) -> dict[str, Any]:
+        text = f"{title}. {summary}" if title and title[-1] not in ".!?" else f"{title} {summary}"
+        primary = about[0] if about else None
+        out: dict[str, Any] = {}
+        if "funding" in labels:
+            facts = funding_facts(text, lex, primary)
+            if facts:
+                out["funding"] = facts
+        if "departure" in labels:
+            known = {c.lower() for c in self._registry.names()} | {c.lower() for c in about}
+            facts = departure_facts(text, lex, known)
+            if facts:
+                out["departure"] = facts
+        if "dispute" in labels:
+            others = list(dict.fromkeys(m.company for m in mentions))
+            facts = dispute_facts(text, evidence.get("dispute", []), lex, primary, others)
+            if facts:
+                out["dispute"] = facts
+        return out
+
+
+def _user_rules(config: ClassifierConfig, lang: str) -> dict[str, dict[str, Any]]:
+    """The config's phrases and vetoes that apply to `lang` ("*" applies to every language)."""
+    out: dict[str, dict[str, Any]] = {}
+    for label, rule in config.labels.items():
+        phrases = [*rule.phrases.get("*", []), *rule.phrases.get(lang, [])]
+        vetoes = [*rule.exclude.get("*", []), *rule.exclude.get(lang, [])]
+        if phrases or vetoes:
+            out[label] = {"phrases": phrases, "exclude": vetoes}
+    return out
+
+
+def _passing(text: str, m: Mention) -> bool:
+    """A mention in passing: "former Google engineer", "Uber alum", "YC-backed"."""
+    return bool(_PASSING_BEFORE.search(text[max(0, m.start - 25) : m.start])) or bool(
+        _PASSING_AFTER.match(text[m.end : m.end + 12])
+    )
+
+
+def _about(
+    title: str, summary: str, t_mentions: list[Mention], s_mentions: list[Mention], lex: Lexicon
+) -> list[str]:
+    """The companies the item is about: named in the headline, else the lede's first."""
+    found = [m.company for m in t_mentions if not _passing(title, m)]
+    head = _headline_subject(title, lex, t_mentions)
+    if head and head.lower() not in (f.lower() for f in found):
+        found.insert(0, head)
+    for p in lex.extract.get("org", ()):
+        for text in (title,):
+            for m in p.finditer(text):
+                name = m.group("name").strip(" .,'’")
+                if name.lower() not in lex.stopwords and name.lower() not in lex.not_names:
+                    if name.lower() not in (f.lower() for f in found):
+                        found.append(name)
+    if not found:
+        lede = [m.company for m in s_mentions if not _passing(summary, m)]
+        if lede:
+            found.append(lede[0])
+        else:
+            for p in lex.extract.get("org", ()):
+                m2 = p.search(summary)
+                if m2 and m2.group("name").lower() not in lex.not_names:
+                    found.append(m2.group("name").strip(" .,'’"))
+                    break
+    return list(dict.fromkeys(found))
+
+
+def _headline_subject(title: str, lex: Lexicon, mentions: list[Mention]) -> str | None:
+    """An unknown company opening the headline: "Flatpay rings up $47M", "VAT: CEO ... quits"."""
+    if mentions and mentions[0].start == 0:
+        return None
+    m = _HEAD_NAME.match(title)
+    if not m:
+        return None
+    name = m.group(0)
+    words = name.split()
+    if words[0].lower() in lex.stopwords or words[0].lower() in lex.not_names:
+        return None
+    rest = title[m.end() :]
+    if _HEAD_AFTER.match(rest):
+        return name
+    rest2 = _AUX.sub("", rest, count=1)
+    for matcher in lex.labels.values():
+        hit = matcher.regex.match(rest2.lstrip())
+        if hit and hit.start() == 0 and len(words) <= 3:
+            return name
+    return None
