@@ -26,6 +26,9 @@ _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
 _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
+#: Where alerts can go: `platform` of a [[routes]] entry.
+PLATFORMS = ("console", "webhook", "slack", "slack-webhook", "discord", "discord-webhook")
+
 
 class ConfigError(Exception):
     """A configuration mistake, already phrased for the user (key, value, what was expected)."""
@@ -63,7 +66,8 @@ class StorageConfig(_Strict):
     @classmethod
     def _known_driver(cls, v: str) -> str:
         if v and not v.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError("expected sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST/DB")
+            raise ValueError(
+                "expected sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST/DB")
         return v
 
 
@@ -190,12 +194,25 @@ class Config(_Strict):
     path: str | None = Field(None, exclude=True)  # where it was loaded from, for messages
 
     @model_validator(mode="after")
-    def _unique_sources(self) -> Config:
+    def _consistent(self) -> Config:
         seen: set[str] = set()
         for i, s in enumerate(self.sources):
             if s.name.lower() in seen:
                 raise ValueError(f"sources[{i}].name = {s.name!r}: expected a unique name")
             seen.add(s.name.lower())
+        labels = set(BUILTIN_LABELS) | set(self.classifier.labels)
+        for i, r in enumerate(self.routes):
+            if r.platform not in PLATFORMS:
+                raise ValueError(f"routes[{i}].platform = {r.platform!r}: expected one of "
+                                 f"{', '.join(PLATFORMS)}")
+            needs = {"slack": self.slack, "discord": self.discord}.get(r.platform, True)
+            if needs is None:
+                raise ValueError(f"routes[{i}].platform = {r.platform!r}: needs a "
+                                 f"[{r.platform}] section with its token")
+            for lab in r.labels:
+                if lab not in labels:
+                    raise ValueError(f"routes[{i}].labels: {lab!r} is not a label (expected "
+                                     f"{', '.join(sorted(labels))})")
         return self
 
 
