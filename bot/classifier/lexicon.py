@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+import ahocorasick
+
+from bot.classifier.anchors import anchors
+
 # A capitalised name of 1-4 words ("Planet A Foods", "Cozy Cloud"); case-sensitive even
 # inside the case-insensitive rule regexes.
 _NAME_BODY = (
@@ -25,21 +29,52 @@ _MACRO = re.compile(r"\{([A-Z_]+)\}")
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One weighted pattern of a label."""
+    """One weighted pattern of a label (or a veto, with weight = the factor it applies)."""
 
-    key: str  # unique group name inside the label's combined regex
+    id: int
     label: str
     weight: float
+    regex: re.Pattern[str]
     source: str
+    veto: bool = False
 
 
 @dataclass(frozen=True)
-class LabelMatcher:
-    """All patterns of one label in one language, as a single alternation."""
+class RuleSet:
+    """Every rule of one language, with an Aho-Corasick index of their literal anchors."""
 
-    label: str
-    regex: re.Pattern[str]
-    rules: Mapping[str, Rule]
+    rules: tuple[Rule, ...]
+    always: frozenset[int]  # rules without a literal anchor: always tried
+    automaton: Any  # ahocorasick.Automaton: anchor -> tuple of rule ids
+
+    def candidates(self, low_text: str) -> set[int]:
+        """Ids of the rules that can match `low_text` (already lower-cased): one scan."""
+        found = set(self.always)
+        if len(self.rules) > len(self.always):
+            for _, ids in self.automaton.iter(low_text):
+                found.update(ids)
+        return found
+
+
+def build_ruleset(specs: list[tuple[str, float, str, bool]]) -> RuleSet:
+    """Compile (label, weight, regex, veto) specs and index their anchors."""
+    rules: list[Rule] = []
+    always: set[int] = set()
+    index: dict[str, list[int]] = {}
+    for i, (label, weight, pattern, veto) in enumerate(specs):
+        rules.append(Rule(i, label, weight, re.compile(pattern, re.I), pattern, veto))
+        found = anchors(pattern)
+        if found is None:
+            always.add(i)
+        else:
+            for a in found:
+                index.setdefault(a, []).append(i)
+    automaton = ahocorasick.Automaton()
+    for key, ids in index.items():
+        automaton.add_word(key, tuple(ids))
+    if index:
+        automaton.make_automaton()
+    return RuleSet(tuple(rules), frozenset(always), automaton)
 
 
 @dataclass(frozen=True)
@@ -48,9 +83,9 @@ class Lexicon:
 
     lang: str
     stopwords: frozenset[str]
-    labels: Mapping[str, LabelMatcher]
+    ruleset: RuleSet
+    label_names: tuple[str, ...]
     negation: re.Pattern[str] | None
-    excludes: tuple[tuple[str, float, re.Pattern[str]], ...]  # (label, factor, pattern)
     org_words: re.Pattern[str] | None
     money: re.Pattern[str]
     scales: Mapping[str, float]
@@ -119,33 +154,19 @@ def compile_lexicon(data: Mapping[str, Any], extra: Mapping[str, Mapping[str, An
     macros["MONEY"] = money_regex(scales, currencies, named=False)
     macros["AMOUNT"] = amount_regex(scales, currencies)
 
-    by_label: dict[str, list[tuple[float, str]]] = {}
+    specs: list[tuple[str, float, str, bool]] = []
     for rule in data.get("rule", []):
         for p in rule["patterns"]:
-            by_label.setdefault(rule["label"], []).append((float(rule["weight"]), p))
-    excludes: list[tuple[str, float, re.Pattern[str]]] = []
+            specs.append((rule["label"], float(rule["weight"]), expand(p, macros), False))
     for ex in data.get("exclude", []):
-        pat = "|".join(f"(?:{expand(p, macros)})" for p in ex["patterns"])
-        excludes.append((ex["label"], float(ex.get("factor", 0.0)), re.compile(pat, re.I)))
+        for p in ex["patterns"]:
+            specs.append((ex["label"], float(ex.get("factor", 0.0)), expand(p, macros), True))
     for label, spec in dict(extra).items():
         for p in spec.get("phrases", []):
-            by_label.setdefault(label, []).append((float(spec.get("weight", 0.9)), phrase_regex(p)))
-        vetoes = spec.get("exclude", [])
-        if vetoes:
-            pat = "|".join(phrase_regex(p) for p in vetoes)
-            excludes.append((label, 0.0, re.compile(pat, re.I)))
-
-    labels: dict[str, LabelMatcher] = {}
-    for label, items in by_label.items():
-        # Strongest first: at one position the alternation keeps the first branch that matches.
-        items.sort(key=lambda wp: -wp[0])
-        rules: dict[str, Rule] = {}
-        parts = []
-        for i, (w, p) in enumerate(items):
-            key = f"r{i}"
-            rules[key] = Rule(key, label, w, p)
-            parts.append(f"(?P<{key}>{expand(p, macros)})")
-        labels[label] = LabelMatcher(label, re.compile("|".join(parts), re.I), rules)
+            specs.append((label, float(spec.get("weight", 0.9)), phrase_regex(p), False))
+        for p in spec.get("exclude", []):
+            specs.append((label, 0.0, phrase_regex(p), True))
+    label_names = tuple(dict.fromkeys(s[0] for s in specs if not s[3]))
 
     def opt(key: str) -> re.Pattern[str] | None:
         pats = data.get(key) or []
@@ -164,9 +185,9 @@ def compile_lexicon(data: Mapping[str, Any], extra: Mapping[str, Mapping[str, An
     return Lexicon(
         lang=lang,
         stopwords=frozenset(w.lower() for w in data.get("stopwords", [])),
-        labels=labels,
+        ruleset=build_ruleset(specs),
+        label_names=label_names,
         negation=opt("negation"),
-        excludes=tuple(excludes),
         org_words=opt("org_words"),
         money=re.compile(money_regex(scales, currencies, named=True), re.I),
         scales=scales,

@@ -106,40 +106,42 @@ class RulesClassifier:
         about = _about(title, summary, t_mentions, s_mentions, lex)
         has_org = bool(about) or bool(lex.org_words and lex.org_words.search(full))
 
-        scores: dict[str, float] = {}
-        evidence: dict[str, list[str]] = {}
-        for spec in self._labels:
-            matcher = lex.labels.get(spec.name)
-            if matcher is None:
-                scores[spec.name] = 0.0
+        candidates = lex.ruleset.candidates(full.lower())
+        best: dict[str, dict[int, float]] = {}
+        phrases: dict[str, list[str]] = {}
+        factors: dict[str, float] = {}
+        for rid in sorted(candidates):
+            rule = lex.ruleset.rules[rid]
+            if rule.veto:
+                if rule.regex.search(full):
+                    factors[rule.label] = min(factors.get(rule.label, 1.0), rule.weight)
                 continue
-            best: dict[str, float] = {}
-            phrases: list[str] = []
             for text, weight in ((title, 1.0), (summary, SUMMARY_WEIGHT)):
-                for m in matcher.regex.finditer(text):
+                for m in rule.regex.finditer(text):
                     if lex.negation is not None and lex.negation.search(
                         text, max(0, m.start() - 60), m.start()
                     ):
                         continue
-                    key = m.lastgroup or ""
-                    w = matcher.rules[key].weight * weight
-                    if w > best.get(key, 0.0):
-                        best[key] = w
+                    w = rule.weight * weight
+                    per = best.setdefault(rule.label, {})
+                    if w > per.get(rid, 0.0):
+                        per[rid] = w
                     phrase = m.group(0).strip()[:80]
-                    if phrase.lower() not in (p.lower() for p in phrases):
-                        phrases.append(phrase)
+                    seen = phrases.setdefault(rule.label, [])
+                    if phrase.lower() not in (p.lower() for p in seen):
+                        seen.append(phrase)
+        scores: dict[str, float] = {}
+        evidence: dict[str, list[str]] = {}
+        for spec in self._labels:
             miss = 1.0
-            for w in best.values():
+            for w in best.get(spec.name, {}).values():
                 miss *= 1.0 - w
-            score = 1.0 - miss
-            for label, factor, pattern in lex.excludes:
-                if label == spec.name and score and pattern.search(full):
-                    score *= factor
+            score = (1.0 - miss) * factors.get(spec.name, 1.0)
             if score and not has_org and spec.name in BUILTIN_LABELS:
                 score *= NO_COMPANY_FACTOR
             scores[spec.name] = round(score, 4)
-            if phrases:
-                evidence[spec.name] = phrases
+            if spec.name in phrases:
+                evidence[spec.name] = phrases[spec.name]
         labels = [s.name for s in self._labels if scores[s.name] > 0 and scores[s.name] >= s.threshold]
         extracted = self._extract(labels, title, summary, lex, about, t_mentions + s_mentions,
                                   evidence)
@@ -242,9 +244,9 @@ def _headline_subject(title: str, lex: Lexicon, mentions: list[Mention]) -> str 
     rest = title[m.end() :]
     if _HEAD_AFTER.match(rest):
         return name
-    rest2 = _AUX.sub("", rest, count=1)
-    for matcher in lex.labels.values():
-        hit = matcher.regex.match(rest2.lstrip())
-        if hit and hit.start() == 0 and len(words) <= 3:
-            return name
+    rest2 = _AUX.sub("", rest, count=1).lstrip()
+    if len(words) <= 3:
+        for rule in lex.ruleset.rules:
+            if not rule.veto and rule.weight >= 0.6 and rule.regex.match(rest2):
+                return name
     return None

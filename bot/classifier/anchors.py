@@ -1,0 +1,149 @@
+"""Literal anchors of a regex: strings one of which occurs in every match.
+
+The classifier scans a text once with an Aho-Corasick automaton of all anchors and runs only
+the patterns whose anchors occur, instead of trying every pattern at every position.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+try:  # Python >= 3.11 keeps the parser here; older ones had sre_parse
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser as _p  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _p  # type: ignore[no-redef]
+
+MAX_ALTERNATIVES = 64
+_ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
+
+
+def _quality(s: frozenset[str]) -> tuple[int, int]:
+    # Fewer, longer literals filter better.
+    return (min((len(x) for x in s), default=0), -len(s))
+
+
+def _seq(items: Any) -> frozenset[str] | None:
+    best: frozenset[str] | None = None
+    prefixes: frozenset[str] = frozenset({""})  # literal text ending at the current position
+
+    def consider(cand: frozenset[str] | None) -> None:
+        nonlocal best
+        if cand and all(cand) and (best is None or _quality(cand) > _quality(best)):
+            best = cand
+
+    def flush() -> None:
+        nonlocal prefixes
+        consider(prefixes if all(len(x) >= 2 for x in prefixes) else None)
+        prefixes = frozenset({""})
+
+    for op, av in items:
+        if op is _c.LITERAL:
+            prefixes = frozenset(p + chr(av).lower() for p in prefixes)
+        elif op is _c.IN and len(av) <= 4 and all(o is _c.LITERAL for o, _ in av):
+            chars = {chr(v).lower() for _, v in av}
+            if len(prefixes) * len(chars) > MAX_ALTERNATIVES:
+                flush()
+                continue
+            prefixes = frozenset(p + ch for p in prefixes for ch in chars)
+        elif op in _ZERO_WIDTH:
+            if op is _c.AT:
+                continue
+            flush()
+        elif op is _c.SUBPATTERN:
+            sub = _branch_or_seq(av[-1])
+            if sub is not None and len(prefixes) * len(sub) <= MAX_ALTERNATIVES and _exact(av[-1]):
+                prefixes = frozenset(p + s for p in prefixes for s in sub)
+            else:
+                flush()
+                consider(sub)
+        elif op is _c.BRANCH:
+            sub = _branch(av[1])
+            flush()
+            consider(sub)
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            lo, _hi, body = av
+            flush()
+            if lo >= 1:
+                consider(_seq(body))
+        else:
+            flush()
+    flush()
+    return best
+
+
+def _exact(items: Any) -> bool:
+    """True when the subpattern matches only fixed literals (so prefixes can be extended)."""
+    for op, av in items:
+        if op is _c.LITERAL or op is _c.AT:
+            continue
+        if op is _c.BRANCH:
+            if not all(_exact(alt) for alt in av[1]):
+                return False
+        elif op is _c.SUBPATTERN:
+            if not _exact(av[-1]):
+                return False
+        elif op is _c.IN and len(av) <= 4 and all(o is _c.LITERAL for o, _ in av):
+            continue
+        else:
+            return False
+    return True
+
+
+def _branch(alts: Any) -> frozenset[str] | None:
+    out: set[str] = set()
+    for alt in alts:
+        s = _seq(alt) if not _exact(alt) else _literals(alt)
+        if not s:
+            return None
+        out |= s
+        if len(out) > MAX_ALTERNATIVES:
+            return None
+    return frozenset(out)
+
+
+def _literals(items: Any) -> frozenset[str] | None:
+    """Every string an exact (literal-only) subpattern can match."""
+    prefixes: frozenset[str] = frozenset({""})
+    for op, av in items:
+        if op is _c.LITERAL:
+            prefixes = frozenset(p + chr(av).lower() for p in prefixes)
+        elif op is _c.AT:
+            continue
+        elif op is _c.IN:
+            prefixes = frozenset(p + chr(v).lower() for p in prefixes for _, v in av)
+        elif op is _c.SUBPATTERN:
+            sub = _literals(av[-1])
+            if sub is None:
+                return None
+            prefixes = frozenset(p + s for p in prefixes for s in sub)
+        elif op is _c.BRANCH:
+            sub = _branch(av[1])
+            if sub is None:
+                return None
+            prefixes = frozenset(p + s for p in prefixes for s in sub)
+        if len(prefixes) > MAX_ALTERNATIVES:
+            return None
+    return prefixes
+
+
+def _branch_or_seq(items: Any) -> frozenset[str] | None:
+    if _exact(items):
+        lit = _literals(items)
+        if lit and all(lit):
+            return lit
+    return _seq(items)
+
+
+def anchors(pattern: str) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of `pattern` contains; None if unknown."""
+    try:
+        parsed = _p.parse(pattern, re.I)
+    except re.error:
+        return None
+    found = _branch_or_seq(list(parsed))
+    if not found or any(len(a) < 2 for a in found):
+        return None
+    return found
