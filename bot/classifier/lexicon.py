@@ -37,6 +37,7 @@ class Rule:
     regex: re.Pattern[str]
     source: str
     veto: bool = False
+    unless_company: bool = False  # a veto that does not apply when a known company is named
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,16 @@ class RuleSet:
         return found
 
 
-def build_ruleset(specs: list[tuple[str, float, str, bool]]) -> RuleSet:
-    """Compile (label, weight, regex, veto) specs and index their anchors."""
+Spec = tuple[str, float, str, bool, bool]  # label, weight, regex, veto, unless_company
+
+
+def build_ruleset(specs: list[Spec]) -> RuleSet:
+    """Compile (label, weight, regex, veto, unless_company) specs and index their anchors."""
     rules: list[Rule] = []
     always: set[int] = set()
     index: dict[str, list[int]] = {}
-    for i, (label, weight, pattern, veto) in enumerate(specs):
-        rules.append(Rule(i, label, weight, re.compile(pattern, re.I), pattern, veto))
+    for i, (label, weight, pattern, veto, unless) in enumerate(specs):
+        rules.append(Rule(i, label, weight, re.compile(pattern, re.I), pattern, veto, unless))
         found = anchors(pattern)
         if found is None:
             always.add(i)
@@ -87,6 +91,7 @@ class Lexicon:
     label_names: tuple[str, ...]
     negation: re.Pattern[str] | None
     org_words: re.Pattern[str] | None
+    role: re.Pattern[str] | None
     money: re.Pattern[str]
     scales: Mapping[str, float]
     currencies: Mapping[str, str]
@@ -154,18 +159,19 @@ def compile_lexicon(data: Mapping[str, Any], extra: Mapping[str, Mapping[str, An
     macros["MONEY"] = money_regex(scales, currencies, named=False)
     macros["AMOUNT"] = amount_regex(scales, currencies)
 
-    specs: list[tuple[str, float, str, bool]] = []
+    specs: list[Spec] = []
     for rule in data.get("rule", []):
         for p in rule["patterns"]:
-            specs.append((rule["label"], float(rule["weight"]), expand(p, macros), False))
+            specs.append((rule["label"], float(rule["weight"]), expand(p, macros), False, False))
     for ex in data.get("exclude", []):
+        unless = bool(ex.get("unless_company", False))
         for p in ex["patterns"]:
-            specs.append((ex["label"], float(ex.get("factor", 0.0)), expand(p, macros), True))
+            specs.append((ex["label"], float(ex.get("factor", 0.0)), expand(p, macros), True, unless))
     for label, spec in dict(extra).items():
         for p in spec.get("phrases", []):
-            specs.append((label, float(spec.get("weight", 0.9)), phrase_regex(p), False))
+            specs.append((label, float(spec.get("weight", 0.9)), phrase_regex(p), False, False))
         for p in spec.get("exclude", []):
-            specs.append((label, 0.0, phrase_regex(p), True))
+            specs.append((label, 0.0, phrase_regex(p), True, False))
     label_names = tuple(dict.fromkeys(s[0] for s in specs if not s[3]))
 
     def opt(key: str) -> re.Pattern[str] | None:
@@ -189,6 +195,7 @@ def compile_lexicon(data: Mapping[str, Any], extra: Mapping[str, Mapping[str, An
         label_names=label_names,
         negation=opt("negation"),
         org_words=opt("org_words"),
+        role=re.compile(macros["ROLE"], re.I) if "ROLE" in macros else None,
         money=re.compile(money_regex(scales, currencies, named=True), re.I),
         scales=scales,
         currencies=currencies,

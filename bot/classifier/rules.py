@@ -113,6 +113,8 @@ class RulesClassifier:
         for rid in sorted(candidates):
             rule = lex.ruleset.rules[rid]
             if rule.veto:
+                if rule.unless_company and (t_mentions or s_mentions):
+                    continue
                 if rule.regex.search(full):
                     factors[rule.label] = min(factors.get(rule.label, 1.0), rule.weight)
                 continue
@@ -245,6 +247,8 @@ def _headline_subject(title: str, lex: Lexicon, mentions: list[Mention]) -> str 
     if _HEAD_AFTER.match(rest):
         return name
     rest2 = _AUX.sub("", rest, count=1).lstrip()
+    if lex.role is not None and lex.role.match(rest2) and len(words) <= 2:
+        return name  # "Kakao co-CEO resigns", "BlackBerry CEO Thorsten Heins Out"
     if len(words) <= 3:
         for rule in lex.ruleset.rules:
             if not rule.veto and rule.weight >= 0.6 and rule.regex.match(rest2):

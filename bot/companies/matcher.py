@@ -157,6 +157,10 @@ def _has_context(company: Company, text: str, low: str, start: int, end: int) ->
         c = ctx.lower()
         if (" " in c and c in low) or c in words:
             return True
+    # A capital mid-sentence already hints at a name; at a sentence start it hints at nothing,
+    # so there only the company's own context words count.
+    if start == 0 or _SENTENCE_END.search(text[max(0, start - 3) : start]):
+        return False
     return any(w in words for w in GENERIC_CONTEXT)
 
 
