@@ -136,8 +136,7 @@ def format_report(report: Report) -> str:
     lines.append(f"{'companies':<12} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f} "
                  f"{c.tp:4d} {c.fp:4d} {c.fn:4d}")
     lines.append("per language macro-F1: " + ", ".join(
-        f"{lang}={report.lang_macro_f1(lang):.3f} (n={sum(1 for _ in [0])})"
-        .replace(" (n=1)", "") for lang in sorted(report.per_lang)))
+        f"{lang}={report.lang_macro_f1(lang):.3f}" for lang in sorted(report.per_lang)))
     if report.confusions:
         lines.append("confusions (gold -> predicted):")
         for (g, p), n in report.confusions.most_common():
