@@ -99,7 +99,8 @@ class App:
     async def _open(self) -> None:
         from bot.defaults import storage_url
 
-        self.store = await Store.open(storage_url(self.config))
+        self.store = await Store.open(storage_url(self.config),
+                                      schema=self.config.storage.schema_name)
         self._stack.push_async_callback(self.store.close)
         self.fetcher = await self._stack.enter_async_context(Fetcher(self.config.polling))
         self.registry = CompanyRegistry.bundled()

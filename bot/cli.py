@@ -78,7 +78,7 @@ async def _feeds(args: argparse.Namespace, config: Config) -> int:
     from bot.sources import builtin_types
     from bot.storage import Store
 
-    store = await Store.open(storage_url(config))
+    store = await Store.open(storage_url(config), schema=config.storage.schema_name)
     try:
         if args.feeds_cmd == "list":
             return await _feeds_list(store)

@@ -60,7 +60,10 @@ class _Strict(BaseModel):
 
 
 class StorageConfig(_Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
     url: str = ""  # empty = SQLite under the user's data directory
+    schema_name: str = Field("", alias="schema", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$|^$")
 
     @field_validator("url")
     @classmethod
@@ -117,7 +120,8 @@ class RouteConfig(_Strict):
     def _target(self) -> RouteConfig:
         if self.platform.endswith("webhook") and not self.url:
             raise ValueError(f"platform {self.platform!r} needs url = \"https://...\"")
-        if not self.platform.endswith("webhook") and self.platform != "console" and not self.channel:
+        chat = not self.platform.endswith("webhook") and self.platform != "console"
+        if chat and not self.channel:
             raise ValueError(f"platform {self.platform!r} needs channel = \"...\"")
         return self
 

@@ -190,12 +190,15 @@ def parse_feed(body: bytes, content_type: str = "", base_url: str = "") -> Parse
         exc = fp.get("bozo_exception")
         why = f": {exc}" if exc else ""
         raise ParseError(f"not a feed (malformed XML or unknown format){why}")
-    if fp.get("bozo") and not fp.entries:
-        raise ParseError(f"malformed feed: {fp.get('bozo_exception')}")
+    # Real feeds are often slightly broken and feedparser recovers: keep what it recovered,
+    # but a broken document that yields nothing readable is an error, not an empty feed.
+    entries = [e for e in fp.entries if e.get("title") or e.get("link") or e.get("summary")]
+    if fp.get("bozo") and not entries:
+        raise ParseError(f"not a feed: malformed XML ({fp.get('bozo_exception')})")
     feed = fp.feed
     lang = _lang(feed.get("language"))
     items = []
-    for e in fp.entries:
+    for e in entries:
         link = urljoin(base_url, e.get("link") or "") if e.get("link") else ""
         title = html_to_text(e.get("title") or "")
         raw_summary = e.get("summary") or ""

@@ -169,7 +169,7 @@ class Store:
         self.dialect = engine.dialect.name
 
     @classmethod
-    async def open(cls, url: str, migrate: bool = True) -> Store:
+    async def open(cls, url: str, migrate: bool = True, schema: str = "") -> Store:
         """Connect (creating the SQLite file's folder) and apply migrations."""
         if url.startswith("sqlite"):
             path = url.split(":///", 1)[-1]
@@ -185,7 +185,14 @@ class Store:
                 cur.execute("PRAGMA synchronous=NORMAL")
                 cur.close()
         else:
-            engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+            args: dict[str, Any] = {}
+            if schema:  # one database, many installations (or test runs), each in a schema
+                args["server_settings"] = {"search_path": schema}
+            engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True,
+                                         connect_args=args)
+            if schema:
+                async with engine.begin() as conn:
+                    await conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         store = cls(engine)
         if migrate:
             await store.migrate()
