@@ -35,4 +35,4 @@ def build_classifier(
         from bot.classifier.rules import RulesClassifier
 
         return RulesClassifier(config, companies, registry)
-    raise ValueError(f"classifier.backend = {config.backend!r}: expected \"rules\"")
+    raise ValueError(f'classifier.backend = {config.backend!r}: expected "rules"')

@@ -13,11 +13,13 @@ from bot.config import Config
 from bot.models import Classification
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `classify` and `eval` subcommands."""
     p = subparsers.add_parser("classify", help="label a text, or JSON lines with --jsonl")
     p.add_argument("text", nargs="?", help="headline (and lede) to classify")
-    p.add_argument("--jsonl", metavar="FILE", help="JSON lines with id, title, summary ('-' = stdin)")
+    p.add_argument(
+        "--jsonl", metavar="FILE", help="JSON lines with id, title, summary ('-' = stdin)"
+    )
     p.add_argument("--lang", help="declared language (default: detected)")
     p.set_defaults(func=run_classify)
     e = subparsers.add_parser("eval", help="precision, recall and F1 on labelled JSON lines")

@@ -96,8 +96,9 @@ def evaluate(
         for r in rows
     ]
     seconds = time.perf_counter() - start
-    report = Report(labels, {x: PRF() for x in labels}, PRF(), {}, Counter(), items=len(rows),
-                    seconds=seconds)
+    report = Report(
+        labels, {x: PRF() for x in labels}, PRF(), {}, Counter(), items=len(rows), seconds=seconds
+    )
     for row, res in zip(rows, results, strict=True):
         gold = set(row.get("labels", []))
         pred = set(res.labels) & set(labels)
@@ -119,8 +120,15 @@ def evaluate(
         if gold != pred:
             key = ("+".join(sorted(gold)) or "none", "+".join(sorted(pred)) or "none")
             report.confusions[key] += 1
-            report.errors.append({"id": row.get("id"), "gold": sorted(gold), "pred": sorted(pred),
-                                  "scores": res.scores, "title": row.get("title")})
+            report.errors.append(
+                {
+                    "id": row.get("id"),
+                    "gold": sorted(gold),
+                    "pred": sorted(pred),
+                    "scores": res.scores,
+                    "title": row.get("title"),
+                }
+            )
     return report
 
 
@@ -129,18 +137,24 @@ def format_report(report: Report) -> str:
     lines = [f"{'label':<12} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}"]
     for x in report.labels:
         m = report.per_label[x]
-        lines.append(f"{x:<12} {m.precision:6.3f} {m.recall:6.3f} {m.f1:6.3f} "
-                     f"{m.tp:4d} {m.fp:4d} {m.fn:4d}")
+        lines.append(
+            f"{x:<12} {m.precision:6.3f} {m.recall:6.3f} {m.f1:6.3f} {m.tp:4d} {m.fp:4d} {m.fn:4d}"
+        )
     lines.append(f"{'macro-F1':<12} {report.macro_f1:20.3f}")
     c = report.companies
-    lines.append(f"{'companies':<12} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f} "
-                 f"{c.tp:4d} {c.fp:4d} {c.fn:4d}")
-    lines.append("per language macro-F1: " + ", ".join(
-        f"{lang}={report.lang_macro_f1(lang):.3f}" for lang in sorted(report.per_lang)))
+    lines.append(
+        f"{'companies':<12} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f} "
+        f"{c.tp:4d} {c.fp:4d} {c.fn:4d}"
+    )
+    lines.append(
+        "per language macro-F1: "
+        + ", ".join(f"{lang}={report.lang_macro_f1(lang):.3f}" for lang in sorted(report.per_lang))
+    )
     if report.confusions:
         lines.append("confusions (gold -> predicted):")
         for (g, p), n in report.confusions.most_common():
             lines.append(f"  {g:<26} -> {p:<26} {n}")
-    lines.append(f"{report.items} items in {report.seconds:.3f}s = "
-                 f"{report.items_per_second:,.0f} items/s")
+    lines.append(
+        f"{report.items} items in {report.seconds:.3f}s = {report.items_per_second:,.0f} items/s"
+    )
     return "\n".join(lines)

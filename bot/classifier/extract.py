@@ -1,4 +1,4 @@
-"""Facts behind a label: amounts, rounds, valuations, investors, people, dispute kind and parties."""
+"""Facts behind a label: amounts, rounds, valuations, investors, people, dispute kinds."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def parse_number(text: str) -> float | None:
-    """"1,2" -> 1.2, "1.300" -> 1300, "1,250.5" -> 1250.5, "4,25" -> 4.25, "12 500" -> 12500."""
+    """ "1,2" -> 1.2, "1.300" -> 1300, "1,250.5" -> 1250.5, "4,25" -> 4.25, "12 500" -> 12500."""
     s = text.replace("\u202f", " ").replace("\u00a0", " ").strip()
     s = s.replace(" ", "")
     if not s:
@@ -47,13 +47,19 @@ def amounts(text: str, lex: Lexicon) -> list[tuple[re.Match[str], str, float, st
         if value is None or not cur:
             continue
         factor = lex.scales.get(scale, lex.scales.get(scale + ".", 1.0)) if scale else 1.0
-        out.append((m, _SPACES.sub(" ", m.group(0).strip()), value * factor,
-                    lex.currencies.get(cur, cur.upper())))
+        out.append(
+            (
+                m,
+                _SPACES.sub(" ", m.group(0).strip()),
+                value * factor,
+                lex.currencies.get(cur, cur.upper()),
+            )
+        )
     return out
 
 
 def normalize_round(raw: str) -> str:
-    """"série a" / "Serie B" / "series c" -> "Series A"; others capitalised."""
+    """ "série a" / "Serie B" / "series c" -> "Series A"; others capitalised."""
     raw = _SPACES.sub(" ", raw.strip())
     m = _ROUND_SERIES.match(raw)
     if m:
@@ -69,6 +75,8 @@ def _first_names(patterns: tuple[re.Pattern[str], ...], text: str, group: str) -
         for m in p.finditer(text):
             name = m.groupdict().get(group)
             if name:
+                # Feeds sometimes drop the space after a full stop: "Intel.Cette nouvelle".
+                name = re.split(r"\.(?=[A-Z])", name)[0]
                 found.append(name.strip(" .,'’"))
     return list(dict.fromkeys(found))
 
@@ -81,8 +89,11 @@ def funding_facts(text: str, lex: Lexicon, company: str | None) -> dict[str, Any
         before = text[max(0, m.start() - 45) : m.start()]
         after = text[m.end() : m.end() + 25]
         is_valuation = any(p.search(before) for p in valuation_cues) or bool(
-            re.match(r"\s*(?:pre-money |post-money )?(?:valuation|valorisation|Bewertung|valoración)",
-                     after, re.I)
+            re.match(
+                r"\s*(?:pre-money |post-money )?(?:valuation|valorisation|Bewertung|valoración)",
+                after,
+                re.I,
+            )
         )
         if is_valuation:
             facts.setdefault("valuation", written)
@@ -91,12 +102,13 @@ def funding_facts(text: str, lex: Lexicon, company: str | None) -> dict[str, Any
             facts["amount_value"] = value
             facts["currency"] = currency
     for p in lex.extract.get("round", ()):
-        m = p.search(text)
-        if m:
-            facts["round"] = normalize_round(m.group("round"))
+        hit = p.search(text)
+        if hit:
+            facts["round"] = normalize_round(hit.group("round"))
             break
     investors = [
-        n for n in _first_names(lex.extract.get("investors", ()), text, "name")
+        n
+        for n in _first_names(lex.extract.get("investors", ()), text, "name")
         if company is None or n.lower() != company.lower()
     ]
     if investors:
@@ -142,9 +154,10 @@ def dispute_facts(
 ) -> dict[str, Any]:
     """The kind of dispute and the other parties to it."""
     facts: dict[str, Any] = {}
-    joined = " | ".join(evidence)
-    for kind, pattern in lex.kinds:
-        if pattern.search(joined):
+    # The strongest evidence comes first; its kind is the dispute's kind.
+    for phrase in evidence:
+        kind = next((k for k, pattern in lex.kinds if pattern.search(phrase)), None)
+        if kind:
             facts["kind"] = kind
             break
     parties = [o for o in others if o != primary]

@@ -24,4 +24,14 @@ def detect(text: str, stopwords: Mapping[str, frozenset[str]], default: str = "e
                 hits += head in words
         if hits > best_hits or (hits == best_hits and lang == default and hits):
             best, best_hits = lang, hits
+    if best_hits == 0:
+        # No stopword at all (a terse headline): letters only some languages use decide.
+        low = text.lower()
+        for lang, letters in _LETTERS.items():
+            if lang in stopwords and any(ch in low for ch in letters):
+                return lang
     return best
+
+
+# Checked in order: "ñ" is Spanish before "é" could be French.
+_LETTERS: dict[str, str] = {"de": "äöüß", "es": "ñ¿¡áíóú", "fr": "éèêàçœùû"}

@@ -147,7 +147,9 @@ def expand(pattern: str, macros: Mapping[str, str], named: bool = False) -> str:
     return _MACRO.sub(sub, pattern)
 
 
-def compile_lexicon(data: Mapping[str, Any], extra: Mapping[str, Mapping[str, Any]] = ()) -> Lexicon:  # type: ignore[assignment]
+def compile_lexicon(
+    data: Mapping[str, Any], extra: Mapping[str, Mapping[str, Any]] | None = None
+) -> Lexicon:
     """Compile one parsed language file; `extra` holds user label rules for this language."""
     lang = str(data["lang"])
     money = data.get("money", {})
@@ -166,8 +168,10 @@ def compile_lexicon(data: Mapping[str, Any], extra: Mapping[str, Mapping[str, An
     for ex in data.get("exclude", []):
         unless = bool(ex.get("unless_company", False))
         for p in ex["patterns"]:
-            specs.append((ex["label"], float(ex.get("factor", 0.0)), expand(p, macros), True, unless))
-    for label, spec in dict(extra).items():
+            specs.append(
+                (ex["label"], float(ex.get("factor", 0.0)), expand(p, macros), True, unless)
+            )
+    for label, spec in dict(extra or {}).items():
         for p in spec.get("phrases", []):
             specs.append((label, float(spec.get("weight", 0.9)), phrase_regex(p), False, False))
         for p in spec.get("exclude", []):
@@ -176,7 +180,9 @@ def compile_lexicon(data: Mapping[str, Any], extra: Mapping[str, Mapping[str, An
 
     def opt(key: str) -> re.Pattern[str] | None:
         pats = data.get(key) or []
-        return re.compile("|".join(f"(?:{expand(p, macros)})" for p in pats), re.I) if pats else None
+        return (
+            re.compile("|".join(f"(?:{expand(p, macros)})" for p in pats), re.I) if pats else None
+        )
 
     ex_data = data.get("extract", {})
     extract: dict[str, tuple[re.Pattern[str], ...]] = {}

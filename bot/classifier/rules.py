@@ -103,10 +103,10 @@ class RulesClassifier:
 
         t_mentions = self._matcher.find(title)
         s_mentions = self._matcher.find(summary)
-        about = _about(title, summary, t_mentions, s_mentions, lex)
+        candidates = lex.ruleset.candidates(full.lower())
+        about = _about(title, summary, t_mentions, s_mentions, lex, candidates)
         has_org = bool(about) or bool(lex.org_words and lex.org_words.search(full))
 
-        candidates = lex.ruleset.candidates(full.lower())
         best: dict[str, dict[int, float]] = {}
         phrases: dict[str, list[str]] = {}
         factors: dict[str, float] = {}
@@ -144,9 +144,12 @@ class RulesClassifier:
             scores[spec.name] = round(score, 4)
             if spec.name in phrases:
                 evidence[spec.name] = phrases[spec.name]
-        labels = [s.name for s in self._labels if scores[s.name] > 0 and scores[s.name] >= s.threshold]
-        extracted = self._extract(labels, title, summary, lex, about, t_mentions + s_mentions,
-                                  evidence)
+        labels = [
+            s.name for s in self._labels if scores[s.name] > 0 and scores[s.name] >= s.threshold
+        ]
+        extracted = self._extract(
+            labels, title, summary, lex, about, t_mentions + s_mentions, evidence
+        )
         return Classification(
             labels=labels,
             scores=scores,
@@ -205,20 +208,28 @@ def _passing(text: str, m: Mention) -> bool:
 
 
 def _about(
-    title: str, summary: str, t_mentions: list[Mention], s_mentions: list[Mention], lex: Lexicon
+    title: str,
+    summary: str,
+    t_mentions: list[Mention],
+    s_mentions: list[Mention],
+    lex: Lexicon,
+    candidates: set[int],
 ) -> list[str]:
     """The companies the item is about: named in the headline, else the lede's first."""
     found = [m.company for m in t_mentions if not _passing(title, m)]
-    head = _headline_subject(title, lex, t_mentions)
+    head = _headline_subject(title, lex, t_mentions, candidates)
     if head and head.lower() not in (f.lower() for f in found):
         found.insert(0, head)
     for p in lex.extract.get("org", ()):
-        for text in (title,):
-            for m in p.finditer(text):
-                name = m.group("name").strip(" .,'’")
-                if name.lower() not in lex.stopwords and name.lower() not in lex.not_names:
-                    if name.lower() not in (f.lower() for f in found):
-                        found.append(name)
+        for m in p.finditer(title):
+            name = m.group("name").strip(" .,'’")
+            low = name.lower()
+            if (
+                low not in lex.stopwords
+                and low not in lex.not_names
+                and low not in (f.lower() for f in found)
+            ):
+                found.append(name)
     if not found:
         lede = [m.company for m in s_mentions if not _passing(summary, m)]
         if lede:
@@ -232,7 +243,9 @@ def _about(
     return list(dict.fromkeys(found))
 
 
-def _headline_subject(title: str, lex: Lexicon, mentions: list[Mention]) -> str | None:
+def _headline_subject(
+    title: str, lex: Lexicon, mentions: list[Mention], candidates: set[int]
+) -> str | None:
     """An unknown company opening the headline: "Flatpay rings up $47M", "VAT: CEO ... quits"."""
     if mentions and mentions[0].start == 0:
         return None
@@ -250,7 +263,8 @@ def _headline_subject(title: str, lex: Lexicon, mentions: list[Mention]) -> str 
     if lex.role is not None and lex.role.match(rest2) and len(words) <= 2:
         return name  # "Kakao co-CEO resigns", "BlackBerry CEO Thorsten Heins Out"
     if len(words) <= 3:
-        for rule in lex.ruleset.rules:
+        for rid in candidates:  # only rules whose anchors occur can match
+            rule = lex.ruleset.rules[rid]
             if not rule.veto and rule.weight >= 0.6 and rule.regex.match(rest2):
                 return name
     return None

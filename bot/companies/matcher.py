@@ -12,10 +12,40 @@ from bot.companies.registry import Company, CompanyRegistry
 
 # Words that show an ambiguous name ("Scale", "Mistral") is used as a company, in any language.
 GENERIC_CONTEXT: tuple[str, ...] = (
-    "startup", "start-up", "company", "firm", "ceo", "cto", "founder", "co-founder", "cofounder",
-    "ai", "raises", "raised", "funding", "valuation", "investors", "lawsuit", "sues", "sued",
-    "employees", "staff", "inc", "ltd", "chatbot", "model", "models", "app", "platform",
-    "entreprise", "société", "unternehmen", "konzern", "empresa", "compañía", "ipo",
+    "startup",
+    "start-up",
+    "company",
+    "firm",
+    "ceo",
+    "cto",
+    "founder",
+    "co-founder",
+    "cofounder",
+    "ai",
+    "raises",
+    "raised",
+    "funding",
+    "valuation",
+    "investors",
+    "lawsuit",
+    "sues",
+    "sued",
+    "employees",
+    "staff",
+    "inc",
+    "ltd",
+    "chatbot",
+    "model",
+    "models",
+    "app",
+    "platform",
+    "entreprise",
+    "société",
+    "unternehmen",
+    "konzern",
+    "empresa",
+    "compañía",
+    "ipo",
 )
 _WORD = re.compile(r"[\w.+-]+")
 _SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
@@ -46,10 +76,6 @@ def _lower_same_length(text: str) -> str:
     if len(low) == len(text):
         return low
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-
-
-def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c == "_"
 
 
 class CompanyMatcher:
@@ -90,7 +116,8 @@ class CompanyMatcher:
                     put(d.lower(), _Key(c, d, "domain", False))
                 for t in c.tickers:
                     put("$" + t.lower(), _Key(c, "$" + t, "ticker", False))
-                    put(t.lower(), _Key(c, t, "ticker", True))
+                    if len(t) >= 3:  # "(NVDA)"; shorter bare tickers hit every "t" or "ma"
+                        put(t.lower(), _Key(c, t, "ticker", True))
             automaton = ahocorasick.Automaton()
             for key, values in table.items():
                 automaton.add_word(key, (len(key), tuple(values)))
@@ -114,18 +141,29 @@ class CompanyMatcher:
         for end_idx, (length, keys) in automaton.iter(low):
             start = end_idx - length + 1
             end = end_idx + 1
-            if (start > 0 and _is_word_char(text[start - 1]) and _is_word_char(text[start])) or (
-                end < n and _is_word_char(text[end]) and _is_word_char(text[end - 1])
+            # Whole words only: "Meta" is not in "metadata", "Arm" not in "army".
+            if (
+                start > 0
+                and (text[start - 1].isalnum() or text[start - 1] == "_")
+                and text[start].isalnum()
+            ) or (
+                end < n and (text[end].isalnum() or text[end] == "_") and text[end - 1].isalnum()
             ):
                 continue
             surface = text[start:end]
             for key in keys:
-                if key.kind == "ticker" and key.exact_case and not _ticker_context(text, start, end):
+                if (
+                    key.kind == "ticker"
+                    and key.exact_case
+                    and not _ticker_context(text, start, end)
+                ):
                     continue
                 if key.exact_case and surface != key.form:
                     continue
-                if key.company.ambiguous and key.exact_case and not _has_context(
-                    key.company, text, low, start, end
+                if (
+                    key.company.ambiguous
+                    and key.exact_case
+                    and not _has_context(key.company, text, low, start, end)
                 ):
                     continue
                 found.append(Mention(key.company.name, start, end, surface, key.kind))
@@ -143,7 +181,7 @@ def _ticker_context(text: str, start: int, end: int) -> bool:
         return False
     before = text[max(0, start - 8) : start]
     after = text[end : end + 1]
-    return before.endswith("(") and after in (")", ".") or bool(
+    return (before.endswith("(") and after in (")", ".")) or bool(
         re.search(r"(NASDAQ|NYSE|Nasdaq|XETRA|LSE|TSX|ticker)\s*:\s*$", before)
     )
 

@@ -16,7 +16,7 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def normalize(text: str) -> str:
-    """Case-, accent-, spacing- and punctuation-insensitive key ("Stability-AI " -> "stabilityai")."""
+    """A case-, accent-, spacing- and punctuation-free key ("Stability-AI " -> "stabilityai")."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NON_ALNUM.sub("", stripped.replace("&", "and"))
@@ -54,8 +54,15 @@ def _tuple(value: Any) -> tuple[str, ...]:
 def company_from_dict(data: dict[str, Any]) -> Company:
     """A Company from one TOML table (unknown keys are an error: they are typos)."""
     known = {
-        "name", "aliases", "former_names", "tickers", "handles", "domains",
-        "ambiguous", "context", "parent",
+        "name",
+        "aliases",
+        "former_names",
+        "tickers",
+        "handles",
+        "domains",
+        "ambiguous",
+        "context",
+        "parent",
     }
     unknown = set(data) - known
     if unknown:
@@ -113,8 +120,12 @@ class CompanyRegistry:
             if old is not None:
                 company = _merge(old, company)
             self._companies[key] = company
-            for form in (*company.surface_names(), *company.tickers, *company.handles,
-                         *company.domains):
+            for form in (
+                *company.surface_names(),
+                *company.tickers,
+                *company.handles,
+                *company.domains,
+            ):
                 nf = normalize(form)
                 # Never let an alias steal another company's canonical name.
                 if nf and (nf not in self._companies or nf == key):
@@ -131,7 +142,7 @@ class CompanyRegistry:
         return self.put(Company(name=name.strip(), aliases=tuple(a.strip() for a in aliases)))
 
     def get(self, name: str) -> Company | None:
-        """The company whose canonical name, alias, former name, ticker, handle or domain is `name`."""
+        """The company whose name, alias, former name, ticker, handle or domain is `name`."""
         key = self._keys.get(normalize(name))
         return self._companies.get(key) if key else None
 

@@ -1,0 +1,179 @@
+"""Rule classifier: languages, edge cases, seeds, extraction, user labels, CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.classifier import Classifier, build_classifier
+from bot.classifier.cli import classify_lines
+from bot.classifier.extract import parse_number
+from bot.classifier.rules import RulesClassifier
+from bot.config import ClassifierConfig, CompanyConfig, LabelRuleConfig
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def clf() -> RulesClassifier:
+    c = build_classifier(ClassifierConfig())
+    assert isinstance(c, RulesClassifier)
+    return c
+
+
+def test_is_a_classifier(clf: RulesClassifier) -> None:
+    assert isinstance(clf, Classifier)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "label"),
+    [
+        ("OpenAI co-founder resigns to join Anthropic", "en", "departure"),
+        ("Le directeur technique quitte Mistral AI", "fr", "departure"),
+        ("Le PDG a quitté l'entreprise la semaine dernière, selon la société", "fr", "departure"),
+        ("Der CEO verlässt das Unternehmen Ende des Jahres", "de", "departure"),
+        ("Dimite el consejero delegado de la empresa", "es", "departure"),
+        ("Mistral AI raises €600M in Series B", "en", "funding"),
+        ("La start-up Qonto lève 486 millions d'euros", "fr", "funding"),
+        ("Das Start-up Celonis sammelt 1,2 Mrd. Euro ein", "de", "funding"),
+        ("Glovo cierra una ronda de financiación de 150 millones de euros", "es", "funding"),
+        ("Nokia sues Amazon over video patent infringement", "en", "dispute"),
+        ("La CNIL inflige une amende de 20 millions d'euros à Clearview AI", "fr", "dispute"),
+        ("Bafin verhängt Bußgeld gegen N26", "de", "dispute"),
+        ("Un juez condena a Glovo por falsos autónomos", "es", "dispute"),
+    ],
+)
+def test_each_language(clf: RulesClassifier, text: str, lang: str, label: str) -> None:
+    res = clf.classify(text)
+    assert res.lang == lang
+    assert label in res.labels, res
+    assert res.evidence[label]
+    assert 0 <= res.scores[label] <= 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anthropic CEO denies she is leaving the company",  # denial
+        "Le PDG de Qonto dément qu'il quitte l'entreprise",
+        "OpenAI hires former Google executive as CTO",  # a hire
+        "Revolut appoints new UK CEO",
+        "Netflix raises prices again for US subscribers",  # not funding
+        "OpenAI's plan raises concerns among regulators' critics",
+        "Google acquires AI avatar startup Alter for $100 million",  # acquisition
+        "Shaheen Afridi leaves for London for rehab before the cricket World Cup",  # sports
+        "California prepares to sue feds after Senate revokes EV rule",  # politics
+        "Minister resigns from the government after scandal",
+    ],
+)
+def test_edge_cases_are_not_labelled(clf: RulesClassifier, text: str) -> None:
+    assert clf.classify(text).labels == []
+
+
+def test_poaching_is_a_departure(clf: RulesClassifier) -> None:
+    res = clf.classify("Google poaches Apple senior director for secret project")
+    assert res.labels == ["departure"]
+
+
+def test_french_seed_is_all_three(clf: RulesClassifier) -> None:
+    text = next(SEEDS.glob("*.txt")).read_text("utf-8")
+    tweet, _, article = text.partition("Le PDG")
+    res = clf.classify("", "Le PDG" + article)
+    assert set(res.labels) == {"departure", "funding", "dispute"}
+    assert "Stability AI" in res.companies
+    assert res.extracted["funding"]["amount_value"] == 100_000_000
+    assert res.extracted["funding"]["currency"] == "USD"
+    assert res.extracted["dispute"]["kind"] == "accusation"
+    assert res.extracted["funding"]["investors"] == ["Intel"]
+    assert "Midjourney" in res.extracted["dispute"]["parties"]
+    res2 = clf.classify(tweet)
+    assert "departure" in res2.labels and "Stability AI" in res2.companies
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        ("Jasper raises $125M at a $1.5B valuation", 125e6, "USD"),
+        ("Synapse Medicine lève 7 M€ auprès d'investisseurs", 7e6, "EUR"),
+        ("Mostaque a levé 100 millions de dollars pour l'entreprise", 100e6, "USD"),
+        ("Die Firma Celonis erhält 1,2 Mrd. Euro in einer Finanzierungsrunde", 1.2e9, "EUR"),
+        ("Glovo cierra una ronda de financiación de 600 millones de euros", 600e6, "EUR"),
+    ],
+)
+def test_amounts_in_each_format(
+    clf: RulesClassifier, text: str, value: float, currency: str
+) -> None:
+    facts = clf.classify(text).extracted["funding"]
+    assert facts["amount_value"] == pytest.approx(value)
+    assert facts["currency"] == currency
+
+
+def test_valuation_and_round(clf: RulesClassifier) -> None:
+    facts = clf.classify(
+        "Jasper raises $125M Series A at a $1.5B valuation led by Insight Partners"
+    )
+    f = facts.extracted["funding"]
+    assert f["valuation"] == "$1.5B" and f["round"] == "Series A"
+    assert f["investors"] == ["Insight Partners"]
+
+
+def test_departure_people(clf: RulesClassifier) -> None:
+    res = clf.classify("VAT: CEO Mike Allison tritt zurück")
+    assert res.extracted["departure"]["people"][0] == {"name": "Mike Allison", "role": "CEO"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("1,2", 1.2), ("1.300", 1300), ("532.9", 532.9), ("1,250.5", 1250.5), ("4,25", 4.25)],
+)
+def test_parse_number(raw: str, value: float) -> None:
+    assert parse_number(raw) == value
+
+
+def test_user_label_and_disabled_builtin() -> None:
+    cfg = ClassifierConfig(
+        labels={
+            "acquisition": LabelRuleConfig(phrases={"en": ["acquires", "buy*"], "fr": ["rachète"]}),
+            "dispute": LabelRuleConfig(enabled=False),
+        }
+    )
+    c = build_classifier(cfg)
+    res = c.classify("Google acquires Alter after a lawsuit")
+    assert res.labels == ["acquisition"]
+    assert "dispute" not in res.scores
+    assert c.classify("Doctolib rachète une start-up").labels == ["acquisition"]
+
+
+def test_user_veto_and_threshold() -> None:
+    cfg = ClassifierConfig(labels={"funding": LabelRuleConfig(exclude={"*": ["grant"]})})
+    assert build_classifier(cfg).classify("Acme raises $5M grant").labels == []
+    strict = ClassifierConfig(labels={"funding": LabelRuleConfig(min_score=0.99)})
+    assert build_classifier(strict).classify("Acme Labs raises $5M").labels == []
+
+
+def test_config_and_runtime_companies() -> None:
+    c = build_classifier(ClassifierConfig(), [CompanyConfig(name="Zeelo", aliases=["Zeelo Ltd"])])
+    assert c.classify("Zeelo Ltd lays off staff").companies == ["Zeelo"]
+    c.add_company("Kura Buses")
+    assert "Kura Buses" in c.classify("Kura Buses raises $3M").companies
+
+
+def test_company_in_passing_is_not_about(clf: RulesClassifier) -> None:
+    res = clf.classify("Uber alum rakes in $9.7M for Onward")
+    assert "Uber" not in res.companies
+
+
+def test_jsonl_errors_name_the_line(clf: RulesClassifier) -> None:
+    src = io.StringIO(
+        '{"id": 1, "title": "Nokia sues Amazon"}\nnot json\n{"id": 2, "title": "x"}\n'
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert classify_lines(clf, src, out, err) == 1
+    lines = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [x["id"] for x in lines] == [1, 2]
+    assert lines[0]["labels"] == ["dispute"]
+    assert set(lines[0]) == {"id", "labels", "scores", "companies", "extracted", "evidence"}
+    assert "line 2" in err.getvalue()

@@ -1,0 +1,55 @@
+"""Company registry and matcher."""
+
+from __future__ import annotations
+
+from bot.companies import CompanyMatcher, CompanyRegistry
+
+
+def test_bundled_has_enough_companies() -> None:
+    reg = CompanyRegistry.bundled()
+    assert len(reg) >= 150
+    assert reg.get("facebook").name == "Meta"  # former name
+    assert reg.get("@AnthropicAI").name == "Anthropic"  # handle
+    assert reg.get("NVDA").name == "Nvidia"  # ticker
+
+
+def test_resolve_forgives_typos_and_spacing() -> None:
+    reg = CompanyRegistry.bundled()
+    assert reg.resolve("stabilty").name == "Stability AI"
+    assert reg.resolve("open-ai").name == "OpenAI"
+    assert reg.resolve("zzzzqqq") is None
+    assert "Anthropic" in reg.suggest("anthropc")
+
+
+def test_runtime_add() -> None:
+    reg = CompanyRegistry.bundled()
+    m = CompanyMatcher(reg)
+    assert m.companies_in("Kura raises money") == []
+    reg.add("Kura", ["Kura Labs"])
+    assert m.companies_in("Kura Labs raises money") == ["Kura"]
+
+
+def test_ambiguous_names_need_casing_and_context() -> None:
+    m = CompanyMatcher(CompanyRegistry.bundled())
+    assert m.companies_in("the mistral wind and the scale of it") == []
+    assert m.companies_in("Stability is key for investors") == []
+    assert m.companies_in("I ate an Apple pie") == []
+    assert m.companies_in("Mistral raises money for its Le Chat assistant") == ["Mistral AI"]
+    assert m.companies_in("Apple sues over a Watch patent") == ["Apple"]
+    assert m.companies_in("Anthropic and Scale AI") == ["Anthropic", "Scale AI"]
+
+
+def test_longest_match_and_word_boundaries() -> None:
+    m = CompanyMatcher(CompanyRegistry.bundled())
+    assert m.companies_in("Paytm Payments Bank") == ["Paytm Payments Bank"]
+    assert m.companies_in("metadata about the army") == []
+
+
+def test_many_companies() -> None:
+    from bot.companies import Company
+
+    reg = CompanyRegistry.of(Company(name=f"Co{i} Labs") for i in range(3000))
+    assert CompanyMatcher(reg).companies_in("Co2999 Labs and Co7 Labs") == [
+        "Co2999 Labs",
+        "Co7 Labs",
+    ]
