@@ -10,8 +10,8 @@ import re
 from typing import Any
 
 try:  # Python >= 3.11 keeps the parser here; older ones had sre_parse
-    from re import _constants as _c  # type: ignore[attr-defined]
-    from re import _parser as _p  # type: ignore[attr-defined]
+    from re import _constants as _c
+    from re import _parser as _p
 except ImportError:  # pragma: no cover
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _p  # type: ignore[no-redef]
