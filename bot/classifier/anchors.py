@@ -7,14 +7,11 @@ the patterns whose anchors occur, instead of trying every pattern at every posit
 from __future__ import annotations
 
 import re
-from typing import Any
 
-try:  # Python >= 3.11 keeps the parser here; older ones had sre_parse
-    from re import _constants as _c
-    from re import _parser as _p
-except ImportError:  # pragma: no cover
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
+# The regex parser is private but stable across 3.11+ (the project's minimum).
+from re import _constants as _c
+from re import _parser as _p
+from typing import Any
 
 MAX_ALTERNATIVES = 64
 _ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
