@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 # The regex parser is private but stable across 3.11+ (the project's minimum).
-from re import _constants as _c
+from re import _constants as _c  # type: ignore[attr-defined]
 from re import _parser as _p  # type: ignore[attr-defined]
 from typing import Any
 
