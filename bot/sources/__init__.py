@@ -36,7 +36,19 @@ class SourceType(Protocol):
 
 def builtin_types() -> dict[str, SourceType]:
     """The source types this build knows, by config `type`."""
+    from bot.sources.bluesky import BlueskySource
     from bot.sources.feed import FeedSource
+    from bot.sources.hackernews import HackerNewsSource
+    from bot.sources.mastodon import MastodonSource
+    from bot.sources.ratelimit import RateGate
+    from bot.sources.reddit import RedditSource
 
-    types: dict[str, SourceType] = {"feed": FeedSource()}
+    gate = RateGate()  # one per app: cool-downs are per host, shared by every API type
+    types: dict[str, SourceType] = {
+        "feed": FeedSource(),
+        "mastodon": MastodonSource(gate),
+        "bluesky": BlueskySource(gate),
+        "reddit": RedditSource(gate),
+        "hackernews": HackerNewsSource(gate),
+    }
     return types
