@@ -197,6 +197,22 @@ async def test_bad_signature_is_401_and_runs_nothing(tmp_path: Path, slack: Fake
         assert await app.store.subscriptions("slack") == []
 
 
+async def test_slow_commands_are_acked_at_once(tmp_path: Path, slack: FakeSlack,
+                                               feeds: FeedServer) -> None:
+    feeds.set_feed("/slow.xml", rss(OLD_ITEMS, title="Slow News"))
+    feeds.set_delay("/slow.xml", 0.8)  # feeds add fetches the feed before answering
+    async with running(make_config(tmp_path, slack)) as (_, rt):
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        status, body = await slack.post_slash_command(
+            rt.url, f"feeds add {feeds.url('/slow.xml')}", user_id="U0ADMIN")
+        acked = loop.time() - start
+        assert (status, body) == (200, "") and acked < 0.5  # Slack allows 3 s
+        await slack.wait_until(lambda: bool(slack.responses), timeout=5)
+        assert loop.time() - start >= 0.8
+        assert "Added 'Slow News'" in shown(slack.responses[0])
+
+
 # ---- feeds: admins only ---------------------------------------------------------------------
 
 
@@ -281,6 +297,36 @@ async def test_socket_mode_help_and_subscribe(tmp_path: Path, slack: FakeSlack) 
         subs = await app.store.subscriptions("slack", "C0ALERTS")
         assert [(s.company, s.labels) for s in subs] == [("Stability AI", ["funding"])]
     await slack.wait_until(lambda: slack.socket_clients == 0)  # stop() closed the socket
+
+
+# ---- the manifest ----
+
+
+MANIFEST = Path(__file__).resolve().parents[3] / "slack-app-manifest.yml"
+
+
+def test_manifest_text_names_command_scopes_and_socket_mode() -> None:
+    # PyYAML is not a dependency: these line checks always run, the structural test below
+    # runs where PyYAML is installed.
+    lines = [ln.split("#")[0].strip() for ln in MANIFEST.read_text(encoding="utf-8").splitlines()]
+    assert "- command: /alerts" in lines and "socket_mode_enabled: true" in lines
+    scopes = lines[lines.index("bot:") + 1: lines.index("settings:")]
+    assert [s.removeprefix("- ") for s in scopes if s] == [
+        "commands", "chat:write", "chat:write.public", "users:read"]
+
+
+def test_manifest_declares_the_command_scopes_and_socket_mode() -> None:
+    yaml = pytest.importorskip("yaml")
+    manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    [cmd] = manifest["features"]["slash_commands"]
+    assert cmd["command"] == "/alerts" and "subscribe" in cmd["usage_hint"]
+    assert manifest["features"]["bot_user"]["display_name"]
+    # What the code calls: commands (/alerts), chat.postMessage, users.info; nothing more.
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
+        "commands", "chat:write", "chat:write.public", "users:read"}
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert manifest["settings"]["interactivity"]["is_enabled"] is False
+    assert "event_subscriptions" not in manifest["settings"]
 
 
 # ---- start-up errors ------------------------------------------------------------------------
