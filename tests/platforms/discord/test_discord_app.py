@@ -40,8 +40,9 @@ HOSTILE = FeedEntry(
 
 
 def make_config(tmp_path: Path, fake: FakeDiscord, feed_url: str, test_guild: int = GUILD,
-                token: str | None = None) -> Config:
+                token: str | None = None, **extra: Any) -> Config:
     return config_from_dict({
+        **extra,
         "storage": {"url": f"sqlite+aiosqlite:///{tmp_path}/t.db"},
         "polling": {"allow_private": True},
         "sources": [{"name": "news", "url": feed_url}],
@@ -147,6 +148,29 @@ async def test_global_sync_when_no_test_guild(tmp_path: Path) -> None:
             reset_endpoints()
         assert {c["name"] for c in fake.synced[None]} == {"alerts", "alerts-feeds"}
         assert GUILD not in fake.synced
+
+
+async def test_custom_labels_are_choices(
+    servers: tuple[FakeDiscord, FeedServer], tmp_path: Path
+) -> None:
+    fake, feeds = servers
+    config = make_config(tmp_path, fake, feeds.url("/feed.xml"), classifier={
+        "labels": {"layoffs": {"phrases": {"*": ["lays off"]}}}})
+    async with running(config):
+        [alerts] = [c for c in fake.synced[GUILD] if c["name"] == "alerts"]
+        events = next(o for o in alerts["options"] if o["name"] == "events")
+        assert [c["value"] for c in events["options"][0]["choices"]] == [
+            "departure", "funding", "dispute", "layoffs"]
+        got = await fake.answer(await fake.interact("subscribe", {
+            "company": "Anthropic", "label": "layoffs"}), 3.0)
+        assert "layoffs alerts about Anthropic" in got["content"]
+
+
+async def test_commands_still_answer_after_the_gateway_resumes(stack: Stack) -> None:
+    await stack.fake.drop_gateway(4000)
+    await stack.fake.wait_for(lambda: stack.fake.resumes == 1, 3.0)
+    got = await stack.run("help")
+    assert got["content"] == "How to use /alerts" and stack.fake.identifies == 1
 
 
 async def test_bad_token_is_a_plain_startup_error(tmp_path: Path) -> None:
