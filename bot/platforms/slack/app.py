@@ -189,7 +189,12 @@ class SlackRuntime:
         if task is not None:
             self._tasks.add(task)
         try:
-            reply = await self._answer(command)
+            try:
+                reply = await self._answer(command)
+            except Exception:  # the service answers its own errors; this is a last resort
+                log.exception("slack: /alerts failed", extra={"channel": command.get("channel_id")})
+                reply = Reply("Sorry, something went wrong running that command; it was logged.",
+                              ok=False)
             try:
                 await respond(**reply_payload(reply))
             except Exception:
