@@ -252,13 +252,25 @@ async def test_company_and_events_after_a_poll(stack: Stack) -> None:
 async def test_command_error_is_a_short_message_and_a_logged_traceback(
     stack: Stack, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # "all" parses to an infinite duration, which CommandService.events cannot subtract
-    # from now (OverflowError): a real failure inside a command.
+    # Discord refuses the first answer (as it would an invalid body): a real failure inside
+    # the command, which the tree's error handler turns into a short message.
+    stack.fake.fail("POST", "/interactions/{iid}/{token}/callback", 400,
+                    body={"message": "Invalid Form Body", "code": 50035})
     with caplog.at_level(logging.ERROR, logger="bot.platforms.discord"):
-        got = await stack.run("events", {"since": "all"})
+        got = await stack.run("subscriptions")
     assert got["content"] == ERROR_MESSAGE and got["flags"] & EPHEMERAL
     [rec] = [r for r in caplog.records if r.name == "bot.platforms.discord"]
-    assert rec.exc_info is not None and "alerts events" in rec.getMessage()
+    assert rec.exc_info is not None and "alerts subscriptions" in rec.getMessage()
+    assert "50035" in rec.getMessage()
+
+
+async def test_error_after_deferring_replaces_the_thinking_message(stack: Stack) -> None:
+    stack.feeds.set_feed("/other.xml", rss([FUNDING]))
+    stack.fake.fail("PATCH", "/webhooks/{wid}/{token}/messages/@original", 400,
+                    body={"message": "Invalid Form Body", "code": 50035})
+    got = await stack.run("feeds", {"action": "add", "target": stack.feeds.url("/other.xml")},
+                          permissions=ADMIN_PERMISSIONS)
+    assert got["type"] == 5 and got["content"] == ERROR_MESSAGE and got["flags"] & EPHEMERAL
 
 
 async def test_feeds_refused_without_manage_server(stack: Stack) -> None:
