@@ -64,10 +64,15 @@ def config_source_rows(config: Config) -> list[tuple[str, str, str, dict[str, An
     return out
 
 
-def spread_offset(name: str, interval: float, window: float = 120.0) -> float:
-    """A stable per-source delay in [0, min(interval, window)) so sources do not start at once."""
+def spread_offset(name: str, interval: float, n_sources: int, per_second: float = 20.0) -> float:
+    """A stable per-source start delay, so that about `per_second` polls start each second.
+
+    A few sources start at once; thousands spread over up to two minutes (never more than
+    their interval), instead of all hitting the network in the first second.
+    """
+    window = min(interval, 120.0, max(1.0, n_sources / per_second))
     frac = (zlib.crc32(name.encode()) % 10_000) / 10_000
-    return frac * min(interval, window)
+    return frac * window
 
 
 @dataclass
@@ -204,7 +209,8 @@ class App:
                     continue
                 if job is not None:
                     job.remove()
-                first = utcnow() + timedelta(seconds=spread_offset(src.name, interval))
+                first = utcnow() + timedelta(
+                    seconds=spread_offset(src.name, interval, len(sources)))
                 if src.next_check_at and src.next_check_at > first:
                     first = src.next_check_at
                 scheduler.add_job(poll_job, IntervalTrigger(seconds=interval), args=[sid],

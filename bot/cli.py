@@ -227,12 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check-config", parents=[common], help="validate the config and exit")
     chk.set_defaults(func=_check_config)
 
-    try:
-        from bot.classifier.cli import register
-    except ImportError:  # TEMP until the classifier CLI lands
-        register = None
-    if register:
-        register(sub)
+    from bot.classifier.cli import register
+
+    register(sub)
     for name in ("classify", "eval"):
         if name in sub.choices:
             for action in common._actions:

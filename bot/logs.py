@@ -12,7 +12,9 @@ _FIELDS = ("source", "item", "channel")
 class KeyValueFormatter(logging.Formatter):
     """`2026-01-01T10:00:00Z WARNING bot.pipeline poll failed ... source="TechCrunch"`."""
 
-    converter = time.gmtime
+    def __init__(self) -> None:
+        super().__init__()
+        self.converter = time.gmtime  # timestamps in UTC, whatever the host's zone
 
     def format(self, record: logging.LogRecord) -> str:
         """Message first, then the known context fields that the record carries."""

@@ -125,23 +125,24 @@ def parse_json_feed(body: bytes, base_url: str = "") -> ParsedFeed:
         raise ParseError("JSON, but not a JSON Feed (no https://jsonfeed.org/version/1.x)")
     lang = _lang(doc.get("language"))
     items = []
-    for e in doc.get("items") or []:
-        if not isinstance(e, dict):
+    for entry in doc.get("items") or []:
+        if not isinstance(entry, dict):
             continue
-        link = urljoin(base_url, str(e.get("url") or e.get("external_url") or ""))
-        title = html_to_text(str(e.get("title") or ""))
-        summary = str(e.get("summary") or "") or html_to_text(
-            str(e.get("content_html") or "")) or str(e.get("content_text") or "")
+        link = urljoin(base_url, str(entry.get("url") or entry.get("external_url") or ""))
+        title = html_to_text(str(entry.get("title") or ""))
+        summary = str(entry.get("summary") or "") or html_to_text(
+            str(entry.get("content_html") or "")) or str(entry.get("content_text") or "")
         summary = html_to_text(summary)
         if not title:
             title, summary = _split_post(summary)
-        authors = e.get("authors") or ([e["author"]] if isinstance(e.get("author"), dict) else [])
+        authors = entry.get("authors") or (
+            [entry["author"]] if isinstance(entry.get("author"), dict) else [])
         author = ", ".join(str(a.get("name", "")) for a in authors if isinstance(a, dict))
         items.append(Item(
-            key=item_key(str(e.get("id") or ""), link, title, summary), title=title,
+            key=item_key(str(entry.get("id") or ""), link, title, summary), title=title,
             summary=summary, link=link,
-            published=_iso(e.get("date_published")) or _iso(e.get("date_modified")),
-            author=author, lang=_lang(e.get("language")) or lang,
+            published=_iso(entry.get("date_published")) or _iso(entry.get("date_modified")),
+            author=author, lang=_lang(entry.get("language")) or lang,
         ))
     return ParsedFeed(str(doc.get("title") or ""), "json1", lang,
                       str(doc.get("home_page_url") or ""), items)
