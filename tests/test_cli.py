@@ -92,7 +92,7 @@ async def test_run_stops_cleanly_on_sigterm_after_delivering(tmp_path: Path) -> 
                 break
             await asyncio.sleep(0.1)
         proc.send_signal(signal.SIGTERM)
-        out, err = await asyncio.wait_for(proc.communicate(), 30)
+        _, err = await asyncio.wait_for(proc.communicate(), 30)
         assert proc.returncode == 0, err.decode()
         assert [r["title"] for r in hook.received] == [ENTRY.title]
         assert "stop requested" in err.decode()

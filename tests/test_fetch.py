@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import PollingConfig
-from bot.fetch import FetchError, Fetcher, parse_max_age, parse_retry_after
+from bot.fetch import Fetcher, FetchError, parse_max_age, parse_retry_after
 from bot.testing.feed_server import FeedServer
 from bot.testing.feeds import FeedEntry, rss
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import PollingConfig
-from bot.fetch import FetchError, Fetcher
+from bot.fetch import Fetcher, FetchError
 from bot.netguard import GuardedResolver, UnsafeURL, check_url, is_public
 from bot.testing.feed_server import FeedServer
 

@@ -13,7 +13,8 @@ from bot.testing.feeds import FeedEntry, atom, json_feed, rdf, rss
 WHEN = datetime(2024, 3, 20, 16, 47, tzinfo=UTC)
 ENTRY = FeedEntry(title="Stability AI researchers depart",
                   link="https://example.com/stability",
-                  summary="<p>Three of the five <b>researchers</b> have left.</p><p>More&hellip;</p>",
+                  summary="<p>Three of the five <b>researchers</b> have left.</p>"
+                  "<p>More&hellip;</p>",
                   guid="tag:example.com,2024:1", published=WHEN, author="Kenrick Cai")
 
 

@@ -161,7 +161,7 @@ async def test_first_poll_records_old_items_without_alerting(
     feeds.set_feed("/f.xml", rss([old, fresh]))
     config = make_config(storage, feeds, receiver, [("F", "/f.xml")], backfill="1h")
     async with App(config) as app:
-        outcomes, stats = await app.run_once()
+        outcomes, _ = await app.run_once()
     assert outcomes[0].new == 2
     assert [r["title"] for r in receiver.received] == [fresh.title]
 
