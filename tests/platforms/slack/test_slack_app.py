@@ -21,7 +21,12 @@ import pytest
 
 from bot.app import App
 from bot.config import Config, config_from_dict
-from bot.platforms.runtime import StartupError, command_service, platform_senders
+from bot.platforms.runtime import (
+    StartupError,
+    command_service,
+    platform_parts,
+    platform_senders,
+)
 from bot.platforms.slack.app import SlackRuntime
 from bot.storage import utcnow
 from bot.testing.fake_slack import FakeSlack
@@ -297,6 +302,18 @@ async def test_socket_mode_help_and_subscribe(tmp_path: Path, slack: FakeSlack) 
         subs = await app.store.subscriptions("slack", "C0ALERTS")
         assert [(s.company, s.labels) for s in subs] == [("Stability AI", ["funding"])]
     await slack.wait_until(lambda: slack.socket_clients == 0)  # stop() closed the socket
+
+
+async def test_platform_parts_runs_the_slack_app_as_alertbot_run_does(tmp_path: Path,
+                                                                      slack: FakeSlack) -> None:
+    config = make_config(tmp_path, slack, mode="socket")
+    senders, services = platform_parts(config)
+    async with App(config, extra_senders=senders) as app, services(app, asyncio.Event()):
+        envelope = await slack.push_slash_command("subscriptions", channel_id="C0ALERTS")
+        await slack.wait_for_ack(envelope, timeout=3)
+        await slack.wait_until(lambda: bool(slack.responses))
+        assert "no subscriptions" in shown(slack.responses[0])
+    await slack.wait_until(lambda: slack.socket_clients == 0)
 
 
 # ---- the manifest ----
