@@ -144,3 +144,12 @@ def anchors(pattern: str) -> frozenset[str] | None:
     if not found or any(len(a) < 2 for a in found):
         return None
     return found
+
+
+def max_width(pattern: str, cap: int = 2000) -> int | None:
+    """The most characters one match of `pattern` can span; None if unbounded (or above cap)."""
+    try:
+        hi = int(_p.parse(pattern, re.I).getwidth()[1])
+    except re.error:
+        return None
+    return hi if hi <= cap else None

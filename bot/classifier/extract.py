@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from bot.classifier.lexicon import Lexicon
@@ -126,14 +127,16 @@ def _clean_person(name: str, lex: Lexicon) -> str:
     return " ".join(words)
 
 
-def departure_facts(text: str, lex: Lexicon, companies: set[str]) -> dict[str, Any]:
+def departure_facts(
+    text: str, lex: Lexicon, is_company: Callable[[str], bool]
+) -> dict[str, Any]:
     """The people who leave, their roles, and where they go."""
     people: dict[str, dict[str, str]] = {}
     for p in lex.extract.get("people", ()):
         for m in p.finditer(text):
             gd = m.groupdict()
             name = _clean_person(gd.get("person") or "", lex)
-            if len(name.split()) < 2 or name.lower() in companies:
+            if len(name.split()) < 2 or is_company(name):
                 continue
             entry = people.setdefault(name, {"name": name})
             role = gd.get("role")

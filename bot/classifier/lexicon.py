@@ -11,7 +11,7 @@ from typing import Any
 
 import ahocorasick
 
-from bot.classifier.anchors import anchors
+from bot.classifier.anchors import anchors, max_width
 
 # A capitalised name of 1-4 words ("Planet A Foods", "Cozy Cloud"); case-sensitive even
 # inside the case-insensitive rule regexes.
@@ -38,6 +38,7 @@ class Rule:
     source: str
     veto: bool = False
     unless_company: bool = False  # a veto that does not apply when a known company is named
+    width: int | None = None  # the longest a match can be; None when unbounded
 
 
 @dataclass(frozen=True)
@@ -46,14 +47,37 @@ class RuleSet:
 
     rules: tuple[Rule, ...]
     always: frozenset[int]  # rules without a literal anchor: always tried
-    automaton: Any  # ahocorasick.Automaton: anchor -> tuple of rule ids
+    automaton: Any  # ahocorasick.Automaton: anchor -> (anchor length, tuple of rule ids)
 
     def candidates(self, low_text: str) -> set[int]:
         """Ids of the rules that can match `low_text` (already lower-cased): one scan."""
         found = set(self.always)
         if len(self.rules) > len(self.always):
-            for _, ids in self.automaton.iter(low_text):
+            for _, (_n, ids) in self.automaton.iter(low_text):
                 found.update(ids)
+        return found
+
+    def hits(self, low_text: str, split: int) -> dict[int, list[int]]:
+        """Rule id -> [first anchor start before `split`, first anchor start after it] (-1: none).
+
+        A match contains one of its rule's anchors, so a rule whose anchors are all in the
+        summary need not be tried on the title, and its matches start at most `width` before
+        the first anchor.
+        """
+        found: dict[int, list[int]] = {i: [0, split + 1] for i in self.always}
+        if len(self.rules) == len(self.always):
+            return found
+        for end, (n, ids) in self.automaton.iter(low_text):
+            start = end - n + 1
+            slot = 0 if end < split else 1 if start > split else -1
+            if slot < 0:
+                continue
+            for i in ids:
+                pair = found.get(i)
+                if pair is None:
+                    pair = found[i] = [-1, -1]
+                if pair[slot] < 0 or start < pair[slot]:
+                    pair[slot] = start
         return found
 
 
@@ -66,7 +90,8 @@ def build_ruleset(specs: list[Spec]) -> RuleSet:
     always: set[int] = set()
     index: dict[str, list[int]] = {}
     for i, (label, weight, pattern, veto, unless) in enumerate(specs):
-        rules.append(Rule(i, label, weight, re.compile(pattern, re.I), pattern, veto, unless))
+        regex = re.compile(pattern, re.I)
+        rules.append(Rule(i, label, weight, regex, pattern, veto, unless, max_width(pattern)))
         found = anchors(pattern)
         if found is None:
             always.add(i)
@@ -75,7 +100,7 @@ def build_ruleset(specs: list[Spec]) -> RuleSet:
                 index.setdefault(a, []).append(i)
     automaton = ahocorasick.Automaton()
     for key, ids in index.items():
-        automaton.add_word(key, tuple(ids))
+        automaton.add_word(key, (len(key), tuple(ids)))
     if index:
         automaton.make_automaton()
     return RuleSet(tuple(rules), frozenset(always), automaton)

@@ -11,12 +11,12 @@ from bot.classifier.extract import departure_facts, dispute_facts, funding_facts
 from bot.classifier.langdetect import detect
 from bot.classifier.lexicon import Lexicon, bundled_languages, compile_lexicon
 from bot.companies import CompanyMatcher, CompanyRegistry, Mention
+from bot.companies.matcher import _lower_same_length
 from bot.config import ClassifierConfig, CompanyConfig
 from bot.models import BUILTIN_LABELS, Classification
 
 SUMMARY_WEIGHT = 0.9  # a phrase in the lede counts a little less than one in the headline
 NO_COMPANY_FACTOR = 0.5  # labels are about companies: no company in sight halves the score
-_WS = re.compile(r"\s+")
 _TITLE_HEAD = re.compile(
     r"^(?-i:(?P<name>[A-Z0-9][\w&'’.\-]*[\w&]|[A-Z](?:\s(?:[A-Z0-9][\w&'’.\-]*[\w&]|&)){0,2})?)"
 )
@@ -93,45 +93,68 @@ class RulesClassifier:
 
     def classify(self, title: str, summary: str = "", lang: str | None = None) -> Classification:
         """Classify one item; `lang` is the source's declared language, if any."""
-        title = _WS.sub(" ", title or "").strip()
-        summary = _WS.sub(" ", summary or "").strip()
+        # str.split() splits on the same whitespace as \s+, without a regex.
+        title = " ".join((title or "").split())
+        summary = " ".join((summary or "").split())
         code = (lang or "").lower().split("-")[0].split("_")[0]
         if code not in self._lexicons:
             code = self.detect_language(f"{title} {summary}")
         lex = self._lexicons[code]
         full = f"{title}\n{summary}"
+        split = len(title)
 
         t_mentions = self._matcher.find(title)
         s_mentions = self._matcher.find(summary)
-        candidates = lex.ruleset.candidates(full.lower())
-        about = _about(title, summary, t_mentions, s_mentions, lex, candidates)
+        hits = lex.ruleset.hits(_lower_same_length(full), split)
+        about = _about(title, summary, t_mentions, s_mentions, lex, hits)
         has_org = bool(about) or bool(lex.org_words and lex.org_words.search(full))
 
         best: dict[str, dict[int, float]] = {}
         phrases: dict[str, list[str]] = {}
+        seen_low: dict[str, set[str]] = {}
         factors: dict[str, float] = {}
-        for rid in sorted(candidates):
-            rule = lex.ruleset.rules[rid]
+        negation = lex.negation
+        negated: dict[tuple[int, int], bool] = {}  # (segment, start) -> negated, shared by rules
+        rules = lex.ruleset.rules
+        for rid in sorted(hits):
+            rule = rules[rid]
             if rule.veto:
                 if rule.unless_company and (t_mentions or s_mentions):
                     continue
                 if rule.regex.search(full):
                     factors[rule.label] = min(factors.get(rule.label, 1.0), rule.weight)
                 continue
-            for text, weight in ((title, 1.0), (summary, SUMMARY_WEIGHT)):
-                for m in rule.regex.finditer(text):
-                    if lex.negation is not None and lex.negation.search(
-                        text, max(0, m.start() - 60), m.start()
-                    ):
-                        continue
-                    w = rule.weight * weight
-                    per = best.setdefault(rule.label, {})
+            t_first, s_first = hits[rid]
+            for seg, text, weight, first in (
+                (0, title, 1.0, t_first),
+                (1, summary, SUMMARY_WEIGHT, s_first - split - 1),
+            ):
+                if first < 0:
+                    continue  # no anchor of this rule in this part: it cannot match there
+                pos = 0 if rule.width is None else max(0, first - rule.width)
+                w = rule.weight * weight
+                per = best.setdefault(rule.label, {})
+                low_seen = seen_low.setdefault(rule.label, set())
+                for m in rule.regex.finditer(text, pos):
+                    phrase = m.group(0).strip()[:80]
+                    p_low = phrase.lower()
+                    if w <= per.get(rid, 0.0) and p_low in low_seen:
+                        continue  # nothing this match could add
+                    start = m.start()
+                    if negation is not None:
+                        key = (seg, start)
+                        neg = negated.get(key)
+                        if neg is None:
+                            neg = negated[key] = (
+                                negation.search(text, max(0, start - 60), start) is not None
+                            )
+                        if neg:
+                            continue
                     if w > per.get(rid, 0.0):
                         per[rid] = w
-                    phrase = m.group(0).strip()[:80]
-                    seen = phrases.setdefault(rule.label, [])
-                    if phrase.lower() not in (p.lower() for p in seen):
-                        seen.append(phrase)
+                    if p_low not in low_seen:
+                        low_seen.add(p_low)
+                        phrases.setdefault(rule.label, []).append(phrase)
         scores: dict[str, float] = {}
         evidence: dict[str, list[str]] = {}
         for spec in self._labels:
@@ -177,8 +200,12 @@ class RulesClassifier:
             if facts:
                 out["funding"] = facts
         if "departure" in labels:
-            known = {c.lower() for c in self._registry.names()} | {c.lower() for c in about}
-            facts = departure_facts(text, lex, known)
+            # A registry lookup per candidate name, not a set of every company per item.
+            named = {c.lower() for c in about}
+            reg = self._registry
+            facts = departure_facts(
+                text, lex, lambda n: n.lower() in named or reg.get(n) is not None
+            )
             if facts:
                 out["departure"] = facts
         if "dispute" in labels:
@@ -213,7 +240,7 @@ def _about(
     t_mentions: list[Mention],
     s_mentions: list[Mention],
     lex: Lexicon,
-    candidates: set[int],
+    candidates: Mapping[int, object],
 ) -> list[str]:
     """The companies the item is about: named in the headline, else the lede's first."""
     found = [m.company for m in t_mentions if not _passing(title, m)]
@@ -244,7 +271,7 @@ def _about(
 
 
 def _headline_subject(
-    title: str, lex: Lexicon, mentions: list[Mention], candidates: set[int]
+    title: str, lex: Lexicon, mentions: list[Mention], candidates: Mapping[int, object]
 ) -> str | None:
     """An unknown company opening the headline: "Flatpay rings up $47M", "VAT: CEO ... quits"."""
     if mentions and mentions[0].start == 0:
