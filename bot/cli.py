@@ -248,8 +248,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         print(str(e), file=sys.stderr)
         return 2
+    from bot.platforms.runtime import StartupError
+
     try:
         return int(args.func(args, config))
+    except StartupError as e:
+        print(f"alertbot: {e}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

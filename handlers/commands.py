@@ -148,6 +148,7 @@ class CommandService:
     async def events(self, caller: Caller, label: str | None = None,
                      since: float = 7 * 86400.0, limit: int = MAX_LINES) -> Reply:
         """Recent events across companies, optionally of one label."""
+        since = min(since, 36500 * 86400.0)  # "all" is infinite; a century is plenty
         got = await self.store.recent_events(label=label, since=utcnow() - timedelta(
             seconds=since), limit=limit + 1)
         more = max(0, len(got) - limit)

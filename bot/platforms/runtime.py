@@ -59,7 +59,8 @@ def command_service(app: App) -> Any:
 
     return CommandService(app.store, app.registry, app.classifier, app.fetcher,
                           app.pipeline.source_types,
-                          custom_labels=list(app.config.classifier.labels),
+                          custom_labels=[n for n, r in app.config.classifier.labels.items()
+                                         if r.enabled],
                           on_sources_changed=app.sources_changed)
 
 
