@@ -19,8 +19,9 @@ from bot.storage import SourceRow
 PAGE = 40  # the API's maximum `limit` for statuses
 MAX_PAGES = 5  # catching up after downtime: at most this many pages per poll
 
-_ACCOUNT = re.compile(r"^/@([A-Za-z0-9_.-]+(?:@[A-Za-z0-9.-]+)?)/?$")
-_USERS = re.compile(r"^/users/([A-Za-z0-9_.-]+)/?$")
+# Usernames are [A-Za-z0-9_]; /@user.rss is the instance's own RSS feed (type feed).
+_ACCOUNT = re.compile(r"^/@([A-Za-z0-9_]+(?:@[A-Za-z0-9.-]+)?)/?$")
+_USERS = re.compile(r"^/users/([A-Za-z0-9_]+)/?$")
 _TAG = re.compile(r"^/tags/([^/]+)/?$")
 # Sites with /@name URLs that are not Mastodon (they have their own feeds or none).
 _NOT_MASTODON = ("medium.com", "youtube.com", "tiktok.com", "threads.net", "threads.com",
@@ -51,6 +52,8 @@ def parse_target(url: str) -> Target | None:
         return None
     instance = f"{parts.scheme}://{parts.netloc}"
     path = unquote(parts.path)
+    if path.endswith(".rss"):
+        return None
     if m := _ACCOUNT.match(path) or _USERS.match(path):
         return Target(instance, acct=m.group(1))
     if m := _TAG.match(path):
@@ -193,13 +196,16 @@ class MastodonSource:
         if not statuses and locked and since is None:
             raise FetchError("private", f"account @{target.acct} on {host} is private "
                              "(locked) and shows no public posts")
-        items = []
+        items, keys = [], set()
         for st in statuses:
             if st.get("in_reply_to_id") and not replies:
                 continue  # tag timelines have no exclude_replies switch
             if st.get("reblog") and not boosts:
                 continue
-            items.append(status_item(st, host))
+            item = status_item(st, host)
+            if item.key not in keys:  # a boost of a post in the same page is that post
+                keys.add(item.key)
+                items.append(item)
         ids = [str(st["id"]) for st in statuses if st.get("id")]
         newest = max(ids + ([str(since)] if since else []), key=_id_order, default=None)
         cursor = json.dumps({"since": newest}) if newest else source.cursor
