@@ -60,6 +60,7 @@ class FakeSocial:
         self.hn_hits: list[Json] = []
         self.hn_template: Json = {}
         self.extra_headers: dict[str, str] = {}  # added to every answer (rate-limit scripting)
+        self.rate_limit_headers = True  # the APIs' own quota headers (off for benchmarks)
         self._scripted: dict[str, collections.deque[Fixed]] = {}
         self.hits: collections.Counter[str] = collections.Counter()
         self.requests: list[tuple[str, dict[str, str], dict[str, str]]] = []
@@ -158,6 +159,8 @@ class FakeSocial:
 
     def _json(self, data: Any, status: int = 200, headers: dict[str, str] | None = None
               ) -> web.Response:
+        if not self.rate_limit_headers:
+            headers = {k: v for k, v in (headers or {}).items() if "ratelimit" not in k.lower()}
         return web.Response(status=status, body=json.dumps(data).encode(),
                             content_type="application/json",
                             headers={**(headers or {}), **self.extra_headers})
