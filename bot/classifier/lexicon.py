@@ -12,6 +12,7 @@ from typing import Any
 import ahocorasick
 
 from bot.classifier.anchors import anchors, max_width
+from bot.classifier.names import CO_BODY
 
 # A capitalised name of 1-4 words ("Planet A Foods", "Cozy Cloud"); case-sensitive even
 # inside the case-insensitive rule regexes.
@@ -123,6 +124,11 @@ class Lexicon:
     extract: Mapping[str, tuple[re.Pattern[str], ...]]
     kinds: tuple[tuple[str, re.Pattern[str]], ...]
     not_names: frozenset[str]
+    # [companies]: patterns with a (?P<name>...) group that introduce a company ("startup X"),
+    # and the verb that makes a headline's opening name its subject ("X raises", "X lève").
+    # Each with its literal anchors (None: always tried): most items hold no cue at all.
+    company_patterns: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = ()
+    subject: re.Pattern[str] | None = None
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
 
 
@@ -182,6 +188,7 @@ def compile_lexicon(
     currencies = {str(k).lower(): str(v) for k, v in money.get("currencies", {}).items()}
     macros: dict[str, str] = {str(k): str(v) for k, v in data.get("macros", {}).items()}
     macros["NAME"] = _NAME_BODY
+    macros["CO"] = CO_BODY
     macros["PERSON"] = _PERSON_BODY
     macros["MONEY"] = money_regex(scales, currencies, named=False)
     macros["AMOUNT"] = amount_regex(scales, currencies)
@@ -219,6 +226,8 @@ def compile_lexicon(
         (kind, re.compile("|".join(f"(?:{expand(p, macros)})" for p in pats), re.I))
         for kind, pats in ex_data.get("kinds", {}).items()
     )
+    comp = data.get("companies", {})
+    verb = comp.get("subject_verb")
     return Lexicon(
         lang=lang,
         stopwords=frozenset(w.lower() for w in data.get("stopwords", [])),
@@ -233,6 +242,11 @@ def compile_lexicon(
         extract=extract,
         kinds=kinds,
         not_names=frozenset(w.lower() for w in data.get("not_names", [])),
+        company_patterns=tuple(
+            (re.compile(expand(p, macros), re.I), anchors(expand(p, macros)))
+            for p in comp.get("patterns", [])
+        ),
+        subject=re.compile(rf"(?P<name>{CO_BODY})\s+(?:{verb})", re.I) if verb else None,
         raw=data,
     )
 

@@ -10,8 +10,10 @@ from typing import Any
 from bot.classifier.extract import departure_facts, dispute_facts, funding_facts
 from bot.classifier.langdetect import detect
 from bot.classifier.lexicon import Lexicon, bundled_languages, compile_lexicon
+from bot.classifier.names import clean_name, name_lists, overlaps
 from bot.companies import CompanyMatcher, CompanyRegistry, Mention
 from bot.companies.matcher import _lower_same_length
+from bot.companies.registry import normalize
 from bot.config import ClassifierConfig, CompanyConfig
 from bot.models import BUILTIN_LABELS, Classification
 
@@ -61,6 +63,10 @@ class RulesClassifier:
             lang: compile_lexicon(data, _user_rules(config, lang)) for lang, data in raw.items()
         }
         self._stopwords = {lang: lex.stopwords for lang, lex in self._lexicons.items()}
+        # Function words of every language: a capitalised "Es" or "Las" is never a company.
+        self._name_stop: frozenset[str] = frozenset().union(
+            *(lex.stopwords | lex.not_names for lex in self._lexicons.values())
+        )
         names = list(BUILTIN_LABELS) + [k for k in config.labels if k not in BUILTIN_LABELS]
         self._labels = tuple(
             _LabelSpec(n, config.threshold(n))
@@ -105,8 +111,11 @@ class RulesClassifier:
 
         t_mentions = self._matcher.find(title)
         s_mentions = self._matcher.find(summary)
-        hits = lex.ruleset.hits(_lower_same_length(full), split)
-        about = _about(title, summary, t_mentions, s_mentions, lex, hits)
+        low = _lower_same_length(full)
+        hits = lex.ruleset.hits(low, split)
+        about = _about(
+            title, summary, t_mentions, s_mentions, lex, hits, self._registry, self._name_stop, low
+        )
         has_org = bool(about) or bool(lex.org_words and lex.org_words.search(full))
 
         best: dict[str, dict[int, float]] = {}
@@ -241,33 +250,80 @@ def _about(
     s_mentions: list[Mention],
     lex: Lexicon,
     candidates: Mapping[int, object],
+    registry: CompanyRegistry,
+    stop: frozenset[str],
+    low: str,
 ) -> list[str]:
-    """The companies the item is about: named in the headline, else the lede's first."""
-    found = [m.company for m in t_mentions if not _passing(title, m)]
+    """The companies the item is about: named in the headline, introduced as companies, else
+    the lede's first."""
+    lists = name_lists()
+    split = len(title)
+    found: dict[str, str] = {}  # normalized -> name, in order
+    registered: set[str] = set()
+
+    def add(name: str | None, known: bool = False) -> None:
+        if not name:
+            return
+        if not known:
+            c = registry.get(name)
+            if c is not None:
+                name, known = c.name, True
+            else:
+                name = clean_name(name, stop, lists)
+                if name is None:
+                    return
+        key = normalize(name)
+        if key in found:
+            return
+        for k, other in list(found.items()):
+            if overlaps(name, other):
+                # "Gorillas" (registered) over "Gorillas in Dortmund"; else the fuller name.
+                if k in registered or (not known and len(other) >= len(name)):
+                    return
+                del found[k]
+        found[key] = name
+        if known:
+            registered.add(key)
+
     head = _headline_subject(title, lex, t_mentions, candidates)
-    if head and head.lower() not in (f.lower() for f in found):
-        found.insert(0, head)
-    for p in lex.extract.get("org", ()):
-        for m in p.finditer(title):
-            name = m.group("name").strip(" .,'’")
-            low = name.lower()
-            if (
-                low not in lex.stopwords
-                and low not in lex.not_names
-                and low not in (f.lower() for f in found)
-            ):
-                found.append(name)
+    add(head)
+    for m in t_mentions:
+        if not _passing(title, m):
+            add(m.company, known=True)
+    if lex.subject is not None and not _title_case(title):
+        # The name a headline (or its clause after a colon) opens with, before a verb.
+        for pos in _clause_starts(title):
+            hit = lex.subject.match(title, pos)
+            if hit:
+                add(hit.group("name"))
+    for text, low_text in ((title, low[:split]), (summary, low[split + 1 :])):
+        if text is summary and found:
+            break  # the headline named its companies: the lede's cues cost more than they add
+        for p, cues in lex.company_patterns:
+            if cues is not None and not any(c in low_text for c in cues):
+                continue  # a pattern cannot match without one of its literal cues
+            for hit in p.finditer(text):
+                add(hit.group("name"))
     if not found:
         lede = [m.company for m in s_mentions if not _passing(summary, m)]
         if lede:
-            found.append(lede[0])
-        else:
-            for p in lex.extract.get("org", ()):
-                m2 = p.search(summary)
-                if m2 and m2.group("name").lower() not in lex.not_names:
-                    found.append(m2.group("name").strip(" .,'’"))
-                    break
-    return list(dict.fromkeys(found))
+            add(lede[0], known=True)
+    return list(found.values())
+
+
+_CLAUSE = re.compile(r"[:|]\s+")
+_LONG_WORD = re.compile(r"\b[^\W\d_]{4,}")
+
+
+def _title_case(title: str) -> bool:
+    """A Title Case Headline: its capitals say nothing about which words are names."""
+    words = _LONG_WORD.findall(title)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
+
+
+def _clause_starts(title: str) -> list[int]:
+    """Where the headline and each clause after a colon begin."""
+    return [0, *(m.end() for m in _CLAUSE.finditer(title))]
 
 
 def _headline_subject(

@@ -1,0 +1,94 @@
+"""Company names the registry does not know, recognised from how each language introduces them."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+# A company-like name: 1-4 capitalised tokens, optionally joined by "of", "in", "de", "&".
+CO_BODY = (
+    r"(?-i:(?:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ][\w&'’.+\-]*[\w&+]|[A-Z])"
+    r"(?:\s(?:(?:of|in|de|&)\s)?(?:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ][\w&'’.+\-]*[\w&+]|[A-Z])){0,3})"
+)
+_SUFFIX = re.compile(
+    r"(?:\s+(?:Inc|Inc\.|LLC|LCC|Ltd|Ltd\.|Corp|Corp\.|GmbH|AG|SE|SA|S\.A\.|SAS|SL|plc)|\.com)$"
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+@dataclass(frozen=True)
+class NameLists:
+    """Capitalised words that are not companies: first names, places, media, generic words."""
+
+    first_names: frozenset[str]
+    places: frozenset[str]
+    media: frozenset[str]
+    generic: frozenset[str]
+
+
+@cache
+def name_lists() -> NameLists:
+    """The shared lists in data/names.toml (read once)."""
+    text = resources.files("bot.classifier").joinpath("data/names.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in data.get(key, []))
+
+    return NameLists(words("first_names"), words("places"), words("media"), words("generic"))
+
+
+_CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m)$|n['’]t$", re.I)
+_MODIFIER = re.compile(r"\w-[a-zà-ÿ]")  # "Twitter-backed", "Meta-owned": a modifier, not a name
+_ROLE_TAIL = re.compile(r"-(?:CEO|Chef\w*|Gründer\w*|Deal)$")
+
+
+def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
+    """`raw` as a company name, or None when it is a person, place, outlet or common word."""
+    words = raw.strip(" .,;:!?\"'’“”«»()").split()
+    # "Israel's Tower", "Elon Musk's Twitter": the name is what the possessive owns.
+    for i in range(len(words) - 1, 0, -1):
+        if _POSSESSIVE.search(words[i - 1]) and not words[i - 1].endswith("s'"):
+            words = words[i:]
+            break
+    if not words:
+        return None
+    words[-1] = _POSSESSIVE.sub("", words[-1])
+    words = [_ROLE_TAIL.sub("", w) for w in words]
+
+    def common(w: str) -> bool:
+        low = w.lower()
+        return low in lists.generic or low in stop or low in lists.places
+
+    # "Meet Justos", "Ousted Flexport", "Apple CEO", "OpenAI Lead Defects": headline words
+    # around a name are not part of it.
+    while words and common(words[0]):
+        words.pop(0)
+    for i in range(1, len(words)):
+        if words[i].lower() in lists.generic:
+            words = words[:i]
+            break
+    while words and words[-1] in ("of", "in", "de", "&"):  # "Apple in court"
+        words.pop()
+    if not words or len(words) > 4 or words[0].isdigit():
+        return None
+    if any(_CONTRACTION.search(w) or _MODIFIER.search(w) for w in words):
+        return None
+    name = _SUFFIX.sub("", " ".join(words)).strip()
+    low = name.lower()
+    if len(name) < 2 or low in lists.media or low in lists.places or common(name):
+        return None
+    if len(words) >= 2 and words[0].lower() in lists.first_names:
+        return None  # "Elon Musk", "Garry Tan"
+    return name
+
+
+def overlaps(a: str, b: str) -> bool:
+    """One name is the other's first or last words ("ForeVR" / "ForeVR Games")."""
+    wa, wb = a.lower().split(), b.lower().split()
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    n = len(short)
+    return long_[:n] == short or long_[-n:] == short

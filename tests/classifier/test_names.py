@@ -1,0 +1,67 @@
+"""Company names recognised from text structure, per language, and the names that are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.classifier import build_classifier
+from bot.classifier.names import clean_name, name_lists
+from bot.classifier.rules import RulesClassifier
+from bot.config import ClassifierConfig
+
+
+@pytest.fixture(scope="module")
+def clf() -> RulesClassifier:
+    c = build_classifier(ClassifierConfig())
+    assert isinstance(c, RulesClassifier)
+    return c
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "company"),
+    [
+        ("Smart-bus startup Qwello acquires Brantu", "", "en", "Qwello"),
+        ("Smart-bus startup Qwello acquires Brantu", "", "en", "Brantu"),
+        ("Vendrix thinks payments can onboard investors", "", "en", "Vendrix"),
+        ("Layoffs at the edtech", "Korvana, the media conglomerate, cuts jobs.", "en", "Korvana"),
+        ("Défense orbitale : Sylvex se réarme auprès d'un fonds", "", "fr", "Sylvex"),
+        ("Les investisseurs de Florvane s'impatientent", "", "fr", "Florvane"),
+        pytest.param(
+            "Der Lieferdienst Brumbly entlässt 300 Mitarbeiter",
+            "",
+            "de",
+            "Brumbly",
+            marks=pytest.mark.xfail(
+                strict=True, reason="German capitalised nouns join the name: 'Lieferdienst Brumbly'"
+            ),
+        ),
+        ("Brumbly-Gründer verlässt das Unternehmen", "", "de", "Brumbly"),
+        ("Demanda de la compañía española Tarvex Power contra Apple", "", "es", "Tarvex Power"),
+    ],
+)
+def test_unknown_company_from_structure(
+    clf: RulesClassifier, title: str, summary: str, lang: str, company: str
+) -> None:
+    assert company in clf.classify(title, summary, lang).companies
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "wrong"),
+    [
+        ("Elon Musk's Twitter hit with a lawsuit", "en", "Elon Musk"),
+        ("Pakistan central bank revokes approval of fintech Tag", "en", "Pakistan"),
+        ("Ousted Flexport CEO Dave Clark Strikes Back", "en", "Ousted Flexport"),
+        ("Es ist wieder richtig was los in Berlin", "de", "Es"),
+    ],
+)
+def test_not_companies(clf: RulesClassifier, title: str, lang: str, wrong: str) -> None:
+    assert wrong not in clf.classify(title, "", lang).companies
+
+
+def test_clean_name() -> None:
+    lists = name_lists()
+    assert clean_name("Smartflash LCC", frozenset(), lists) == "Smartflash"
+    assert clean_name("Israel's Tower", frozenset(), lists) == "Tower"
+    assert clean_name("Apple CEO", frozenset(), lists) == "Apple"
+    assert clean_name("Reuters", frozenset(), lists) is None
+    assert clean_name("Garry Tan", frozenset(), lists) is None
