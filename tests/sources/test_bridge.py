@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.fetch import Fetcher
+from bot.models import Item
 from bot.sources.feed import FeedSource
 from bot.storage import SourceRow
 from bot.testing.feed_server import FeedServer
@@ -14,7 +15,7 @@ from bot.testing.feed_server import FeedServer
 NITTER = (Path(__file__).resolve().parent.parent / "data" / "nitter_user.rss").read_bytes()
 
 
-async def _poll(fetcher: Fetcher) -> list:  # type: ignore[type-arg]
+async def _poll(fetcher: Fetcher) -> list[Item]:
     async with FeedServer() as srv:
         srv.set_feed("/kenrickcai/rss", NITTER)
         row = SourceRow(id=1, name="x", type="feed", url=srv.url("/kenrickcai/rss"),
