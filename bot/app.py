@@ -60,6 +60,9 @@ def config_source_rows(config: Config) -> list[tuple[str, str, str, dict[str, An
             settings["api_url"] = s.api_url
         if s.lang:
             settings["lang"] = s.lang
+        for key in ("replies", "boosts"):
+            if getattr(s, key) is not None:
+                settings[key] = getattr(s, key)
         out.append((s.name, s.url, s.type, settings, s.interval, s.enabled))
     return out
 

@@ -100,6 +100,8 @@ class SourceConfig(_Strict):
     api_url: str | None = None
     lang: str | None = None
     enabled: bool = True
+    replies: bool | None = None  # social sources: include replies (default no)
+    boosts: bool | None = None  # social sources: include boosts/reposts (default no)
 
 
 class CompanyConfig(_Strict):

@@ -23,11 +23,14 @@ class FetchError(Exception):
     """A fetch that failed, with a short kind ('http', 'timeout', 'too_large'...)."""
 
     def __init__(self, kind: str, message: str, retry_after: float | None = None,
-                 status: int | None = None) -> None:
+                 status: int | None = None, headers: dict[str, str] | None = None,
+                 body: bytes = b"") -> None:
         super().__init__(message)
         self.kind = kind
         self.retry_after = retry_after
         self.status = status
+        self.headers = headers or {}  # of an HTTP error: APIs put their rate limits here
+        self.body = body  # the first bytes of an error body: APIs explain themselves there
 
 
 @dataclass(slots=True)
@@ -177,7 +180,8 @@ class Fetcher:
         if resp.status >= 400:
             retry = parse_retry_after(h.get("Retry-After"))
             raise FetchError("http", f"HTTP {resp.status} {resp.reason or ''}".strip(),
-                             retry_after=retry, status=resp.status)
+                             retry_after=retry, status=resp.status, headers=_hdrs(h),
+                             body=await resp.content.read(2048))
         if resp.status != 200:
             raise FetchError("http", f"unexpected HTTP {resp.status}", status=resp.status)
         cap = self.cfg.max_body_bytes

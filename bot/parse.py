@@ -160,6 +160,39 @@ def _split_post(text: str, limit: int = 200) -> tuple[str, str]:
     return cut + "…", text
 
 
+# RSS bridges for X (nitter, RSSHub): instance-bound status links and retweet/reply prefixes.
+_STATUS = re.compile(r"^https?://[^/]+/(\w{1,15})/status(?:es)?/(\d+)")
+_BRIDGE_PREFIX = re.compile(r"^(?:RT by @\w+:|R to @\w+:)\s*")
+
+
+def _x_status(url: str) -> str | None:
+    """The x.com URL of a bridged tweet, so keys survive a change of bridge instance."""
+    m = _STATUS.match(url or "")
+    return f"https://x.com/{m.group(1)}/status/{m.group(2)}" if m else None
+
+
+def _bridge_fix(title: str, summary: str, link: str, guid: str | None
+                ) -> tuple[str, str, str, str | None]:
+    """Bridge items repeat the tweet as title and body and point at the bridge instance."""
+    status = _x_status(link) or _x_status(guid or "")
+    if status is None:
+        return title, summary, link, guid
+    title = _BRIDGE_PREFIX.sub("", title)
+    summary = _BRIDGE_PREFIX.sub("", summary)
+    if not title or summary.startswith(title.rstrip("…. ")) or title.startswith(summary[:60]):
+        title, summary = _split_post(summary or title)
+    return title, summary, status, status
+
+
+def _strip_outlet(title: str, entry: Any) -> str:
+    """Aggregators (Google News) write "Headline - Outlet"; the outlet is in <source>."""
+    src = entry.get("source") or {}
+    name = src.get("title") if isinstance(src, dict) else None
+    if name and title.endswith(f" - {name}"):
+        return title[: -len(name) - 3].rstrip()
+    return title
+
+
 _FEED_LINK = re.compile(
     rb"<link[^>]+type=[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.I)
 _HREF = re.compile(rb"href=[\"']([^\"']+)[\"']", re.I)
@@ -208,12 +241,14 @@ def parse_feed(body: bytes, content_type: str = "", base_url: str = "") -> Parse
         summary = html_to_text(raw_summary)
         if not title and summary:
             title, summary = _split_post(summary)
+        title = _strip_outlet(title, e)
+        title, summary, link, guid = _bridge_fix(title, summary, link, e.get("id"))
         e_lang = None
         detail = e.get("title_detail") or e.get("summary_detail")
         if detail:
             e_lang = _lang(detail.get("language"))
         items.append(Item(
-            key=item_key(e.get("id"), link, title, summary), title=title, summary=summary,
+            key=item_key(guid, link, title, summary), title=title, summary=summary,
             link=link, published=_time(e, "published_parsed", "updated_parsed", "created_parsed"),
             author=html_to_text(e.get("author") or ""), lang=e_lang or lang,
         ))

@@ -99,6 +99,11 @@ def why(event: Event, max_phrases: int = 3) -> str:
     return "matched: " + "; ".join(parts) if parts else ""
 
 
+def byline(event: Event) -> str:
+    """Where it came from: "Kenrick Cai (@kenrickcai) via Bluesky: Kenrick Cai", or the source."""
+    return f"{event.author} via {event.source}" if event.author else event.source
+
+
 def when(dt: datetime | None) -> str:
     """A compact UTC timestamp, or '' when unknown."""
     return dt.strftime("%Y-%m-%d %H:%M UTC") if dt else ""
@@ -124,4 +129,5 @@ def plain_text(event: Event) -> str:
     for f in facts(event):
         lines.append(f"{f.name}: {f.value}")
     lines.append(event.link)
+    lines.append(byline(event))
     return "\n".join(lines)

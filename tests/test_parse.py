@@ -77,3 +77,12 @@ def test_item_key_falls_back_from_guid_to_link_to_hash() -> None:
 
 def test_html_to_text_drops_scripts_and_keeps_word_breaks() -> None:
     assert html_to_text("<p>a</p><p>b<script>x()</script></p>&amp; c") == "a b & c"
+
+
+def test_aggregator_titles_lose_the_outlet_suffix() -> None:
+    body = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Google News</title>
+    <item><title>Mistral AI raises $600M - Reuters</title>
+    <link>https://news.google.com/rss/articles/abc</link><guid>abc</guid>
+    <source url="https://www.reuters.com">Reuters</source></item></channel></rss>"""
+    item = parse_feed(body).items[0]
+    assert item.title == "Mistral AI raises $600M"

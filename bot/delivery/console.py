@@ -34,7 +34,7 @@ def format_alert(event: Event, color: bool, width: int = 100) -> str:
         lines.append(f"  {c(_BOLD, f.name + ':')} {f.value}")
     if event.summary:
         lines.append("  " + render.trim(event.summary, 280))
-    meta = " · ".join(x for x in (event.source, render.when(event.published),
+    meta = " · ".join(x for x in (render.byline(event), render.when(event.published),
                                    render.why(event)) if x)
     lines.append("  " + c(_DIM, meta))
     others = [lk for lk in event.links if lk.url != event.link]

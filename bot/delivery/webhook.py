@@ -22,6 +22,7 @@ def alert_json(event: Event) -> dict[str, Any]:
         "link": event.link,
         "summary": event.summary,
         "source": event.source,
+        "author": event.author,
         "published": event.published.isoformat() if event.published else None,
         "scores": event.scores,
         "extracted": event.extracted,

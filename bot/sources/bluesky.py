@@ -167,7 +167,7 @@ class BlueskySource:
                              "https://bsky.app/search?q=QUERY)")
         state = load_cursor(source.cursor)
         replies = bool(source.settings.get("replies", False))
-        reposts = bool(source.settings.get("reposts", False))
+        reposts = bool(source.settings.get("reposts", source.settings.get("boosts", False)))
         api = source.settings.get("api_url")
         if target.query:
             base = str(api or SEARCH_APPVIEW).rstrip("/")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bot.fetch import Fetcher
 from bot.models import Item
 from bot.sources.feed import FeedSource
@@ -29,20 +27,16 @@ async def test_nitter_feed_polls_with_stable_keys_and_handles(fetcher: Fetcher) 
     items = await _poll(fetcher)
     assert len(items) == 3
     assert [i.author for i in items] == ["@kenrickcai", "@aireporter", "@kenrickcai"]
-    assert items[0].key.endswith("/status/1771122334455667788#m")
+    assert items[0].key == "https://x.com/kenrickcai/status/1771122334455667788"
     assert items[0].title.startswith("Scoop: Stability AI is in talks")
 
 
-@pytest.mark.xfail(strict=True, reason="bot/parse.py keeps a bridge's whole tweet as the title "
-                   "and the same text as summary; see the report (parse_feed fix)")
 async def test_nitter_title_is_the_first_sentence(fetcher: Fetcher) -> None:
     items = await _poll(fetcher)
     assert items[0].title == ("Scoop: Stability AI is in talks to raise new funding at a "
                               "lower valuation.")
 
 
-@pytest.mark.xfail(strict=True, reason="bot/parse.py keys items on the bridge instance's URL "
-                   "(+'#m'); moving to another instance would re-alert everything")
 async def test_nitter_key_survives_an_instance_change(fetcher: Fetcher) -> None:
     items = await _poll(fetcher)
     assert items[0].link == "https://x.com/kenrickcai/status/1771122334455667788"

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from bot.models import Event
-from bot.render import facts, headline, label_colour, trim, when, why
+from bot.render import byline, facts, headline, label_colour, trim, when, why
 from handlers.replies import Line, Reply
 
 TITLE_MAX = 256
@@ -139,7 +139,7 @@ def alert_embed(event: Event) -> dict[str, Any]:
         )
     if fields:
         embed["fields"] = fields[:FIELDS_MAX]
-    parts = (neutralise(event.source), when(event.published), neutralise(why(event)))
+    parts = (neutralise(byline(event)), when(event.published), neutralise(why(event)))
     footer = " · ".join(p for p in parts if p)
     if footer:
         embed["footer"] = {"text": trim(footer, FOOTER_MAX)}

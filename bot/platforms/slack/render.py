@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.models import Event
-from bot.render import Fact, facts, headline, trim, when, why
+from bot.render import Fact, byline, facts, headline, trim, when, why
 from handlers.replies import Line, Reply
 
 #: Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks).
@@ -108,7 +108,7 @@ def alert_blocks(
 
 def _context(event: Event) -> list[str]:
     parts = [
-        fit(event.source, 200),
+        fit(byline(event), 200),
         escape(when(event.published)),
         fit(why(event), MAX_CONTEXT_TEXT),
     ]
