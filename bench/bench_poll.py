@@ -30,10 +30,10 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.app import App  # noqa: E402
-from bot.config import config_from_dict  # noqa: E402
-from bot.testing.feed_server import FeedServer  # noqa: E402
-from bot.testing.feeds import FeedEntry, rss  # noqa: E402
+from bot.app import App
+from bot.config import config_from_dict
+from bot.testing.feed_server import FeedServer
+from bot.testing.feeds import FeedEntry, rss
 
 HEADLINES = [
     "{c} raises ${n}M Series B to expand its AI platform",
@@ -160,7 +160,7 @@ async def run(args: argparse.Namespace) -> None:
         await app.run_once()
         cmd("bump")
         t = time.perf_counter()
-        out, stats = await app.run_once()
+        out, _ = await app.run_once()
         cycle = time.perf_counter() - t
         rows.append(("bot full cycle, 10% changed", cycle, len(out), sum(o.new for o in out)))
     cmd_q.put("stop")

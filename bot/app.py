@@ -165,6 +165,7 @@ class App:
                 progress(done, len(sources), out)
 
         await asyncio.gather(*(one(s) for s in sources))
+        await self.store.flush()
         return results
 
     async def run_once(self, progress: Callable[[int, int, PollOutcome], None] | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -167,6 +168,9 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        # Unchanged polls only move a source's clock: they are written in batches.
+        self._checked: dict[int, dict[str, Any]] = {}
+        self._flush_task: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, url: str, migrate: bool = True, schema: str = "") -> Store:
@@ -213,7 +217,8 @@ class Store:
             await conn.run_sync(upgrade)
 
     async def close(self) -> None:
-        """Dispose of the connection pool."""
+        """Write what is buffered and dispose of the connection pool."""
+        await self.flush()
         await self.engine.dispose()
 
     def _insert_ignore(self, table: sa.Table) -> Any:
@@ -321,24 +326,55 @@ class Store:
         body_hash: str | None = None,
         title: str | None = None,
         cursor: str | None = None,
-        unchanged: bool = False,
     ) -> None:
         """Remember validators and when to look again; a success clears the error run."""
         now = utcnow()
         values: dict[str, Any] = {"last_checked_at": now, "last_success_at": now,
                                   "next_check_at": next_check_at, "error_count": 0,
                                   "last_error": None}
-        if not unchanged:
-            values |= {"etag": etag, "last_modified": last_modified}
-            if body_hash is not None:
-                values["body_hash"] = body_hash
-            if title:
-                values["title"] = title
-            if cursor is not None:
-                values["cursor"] = cursor
+        values |= {"etag": etag, "last_modified": last_modified}
+        if body_hash is not None:
+            values["body_hash"] = body_hash
+        if title:
+            values["title"] = title
+        if cursor is not None:
+            values["cursor"] = cursor
         async with self.engine.begin() as conn:
             await conn.execute(t.sources.update().where(t.sources.c.id == source_id)
                                .values(**values))
+
+    async def record_unchanged(self, source_id: int, next_check_at: datetime,
+                               etag: str | None, last_modified: str | None) -> None:
+        """A poll found nothing new: buffered, written with others in one statement.
+
+        Losing the buffer in a crash only means those sources are polled a bit early.
+        """
+        self._checked[source_id] = {"sid": source_id, "now": utcnow(), "nxt": next_check_at,
+                                    "tag": etag, "mod": last_modified}
+        if len(self._checked) >= 500:
+            await self.flush()
+        elif self._flush_task is None:
+            self._flush_task = asyncio.create_task(self._flush_soon())
+
+    async def _flush_soon(self, delay: float = 0.5) -> None:
+        await asyncio.sleep(delay)
+        self._flush_task = None
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Write buffered poll results now."""
+        if self._flush_task is not None and self._flush_task is not asyncio.current_task():
+            self._flush_task.cancel()
+            self._flush_task = None
+        batch, self._checked = list(self._checked.values()), {}
+        if not batch:
+            return
+        stmt = t.sources.update().where(t.sources.c.id == sa.bindparam("sid")).values(
+            last_checked_at=sa.bindparam("now"), last_success_at=sa.bindparam("now"),
+            next_check_at=sa.bindparam("nxt"), etag=sa.bindparam("tag"),
+            last_modified=sa.bindparam("mod"), error_count=0, last_error=None)
+        async with self.engine.begin() as conn:
+            await conn.execute(stmt, batch)
 
     async def record_failure(
         self, source_id: int, error: str, next_check_at: datetime, max_failures: int
@@ -385,26 +421,34 @@ class Store:
     ) -> SaveResult:
         """Store new items, their events and outbox rows in one transaction."""
         now = utcnow()
-        n_items = n_events = n_alerts = n_merged = 0
+        n_events = n_alerts = n_merged = 0
+        rows: dict[str, dict[str, Any]] = {}
+        for ni in new:
+            item, cls = ni.item, ni.classification
+            key = item.key[:2000]
+            rows.setdefault(key, {
+                "source_id": source.id, "key": key, "url_key": url_key(item.link),
+                "title": item.title, "summary": item.summary, "link": item.link,
+                "author": item.author, "lang": item.lang or cls.lang,
+                "published": item.published, "fetched_at": now})
+        # Most items carry no label: they are inserted in one batch and need nothing else.
+        alerting = [ni for ni in new if ni.classification.labels and ni.may_alert]
         async with self.engine.begin() as conn:
-            subs = await self._active_subscriptions(conn)
-            for ni in new:
+            if rows:
+                await conn.execute(self._insert_ignore(t.items), list(rows.values()))
+            if alerting:
+                keys = [ni.item.key[:2000] for ni in alerting]
+                ids = dict((await conn.execute(sa.select(t.items.c.key, t.items.c.id).where(
+                    t.items.c.source_id == source.id, t.items.c.key.in_(keys)))).all())
+                subs = await self._active_subscriptions(conn)
+            for ni in alerting:
                 item, cls = ni.item, ni.classification
-                ukey = url_key(item.link)
-                res = await conn.execute(
-                    self._insert_ignore(t.items).values(
-                        source_id=source.id, key=item.key[:2000], url_key=ukey,
-                        title=item.title, summary=item.summary, link=item.link,
-                        author=item.author, lang=item.lang or cls.lang,
-                        published=item.published, fetched_at=now,
-                    ).returning(t.items.c.id))
-                item_id = res.scalar()
+                item_id = ids.get(item.key[:2000])
                 if item_id is None:
-                    continue  # a concurrent poll stored it first
-                n_items += 1
-                if not cls.labels:
                     continue
-                # The same article reached through another feed: add the link, no new alert.
+                ukey = rows[item.key[:2000]]["url_key"]
+                # The same article reached through another feed, or another outlet's report
+                # of the same event: add the link to that event, no new alert.
                 existing = await self._event_for_url(conn, ukey, item_id) if ukey else None
                 if existing is None and cls.companies:
                     existing = await self._similar_event(conn, item.title, cls,
@@ -413,8 +457,6 @@ class Store:
                     await conn.execute(self._insert_ignore(t.event_links).values(
                         event_id=existing, url=item.link, source=source.name))
                     n_merged += 1
-                    continue
-                if not ni.may_alert:
                     continue
                 event_id = (await conn.execute(t.events.insert().values(
                     item_id=item_id, labels=cls.labels, scores=cls.scores,
@@ -428,20 +470,21 @@ class Store:
                 if item.link:
                     await conn.execute(t.event_links.insert().values(
                         event_id=event_id, url=item.link, source=source.name))
-                rows = [
+                targets = [
                     {"event_id": event_id, "subscription_id": s.id, "platform": s.platform,
                      "channel": s.channel, "options": s.options, "status": "pending",
                      "attempts": 0, "next_attempt_at": now, "created_at": now}
                     for s in _matching(subs, cls)
                 ]
                 # One row per (event, channel): two subscriptions of one channel alert once.
-                unique = {(r["platform"], r["channel"]): r for r in reversed(rows)}
+                unique = {(r["platform"], r["channel"]): r for r in reversed(targets)}
                 if unique:
                     await conn.execute(self._insert_ignore(t.outbox), list(unique.values()))
                     n_alerts += len(unique)
-            await conn.execute(t.sources.update().where(t.sources.c.id == source.id)
-                               .values(first_poll_done=True))
-        return SaveResult(n_items, n_events, n_alerts, n_merged)
+            if not source.first_poll_done:
+                await conn.execute(t.sources.update().where(t.sources.c.id == source.id)
+                                   .values(first_poll_done=True))
+        return SaveResult(len(rows), n_events, n_alerts, n_merged)
 
     async def _event_for_url(self, conn: AsyncConnection, ukey: str, item_id: int) -> int | None:
         q = (sa.select(t.events.c.id).select_from(t.events.join(t.items,

@@ -240,7 +240,7 @@ class FakeSlack:
         return [c for c in self.calls if c.method == method]
 
     # A test helper: the deadline belongs in the call, hence the timeout parameter.
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
         """Wait until `predicate()` holds after some request; TimeoutError otherwise."""
         assert self._changed is not None, "FakeSlack is not started"
         async with self._changed:
@@ -319,7 +319,7 @@ class FakeSlack:
         await self._sockets[-1].send_str(json.dumps(envelope))
         return envelope_id
 
-    async def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> Ack:  # noqa: ASYNC109
+    async def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> Ack:
         """The client's ack of one envelope (Slack drops envelopes not acked within 3 s)."""
         await self.wait_until(lambda: any(a.envelope_id == envelope_id for a in self.acks), timeout)
         return next(a for a in self.acks if a.envelope_id == envelope_id)
