@@ -153,3 +153,99 @@ def max_width(pattern: str, cap: int = 2000) -> int | None:
     except re.error:
         return None
     return hi if hi <= cap else None
+
+
+MAX_STARTS = 200  # more distinct openings than this filter too little to be worth indexing
+_PREFIX_LEN = 6  # literal characters kept per opening: longer ones hit fewer false positions
+_DIGITS = frozenset("0123456789")
+
+
+def _chars(items: Any) -> frozenset[str] | None:
+    """The (lower-cased) characters a character class matches, if few and known."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            out.add(chr(av).lower())
+        elif op is _c.RANGE and av[1] - av[0] < 12:
+            out.update(chr(v).lower() for v in range(av[0], av[1] + 1))
+        elif op is _c.CATEGORY and av is _c.CATEGORY_DIGIT:
+            out |= _DIGITS  # ASCII digits: amounts in the feeds are written with them
+        else:
+            return None
+    return frozenset(out) if len(out) <= 12 else None
+
+
+def _pre(op: Any, av: Any) -> set[tuple[str, bool]] | None:
+    """Openings of one element: (text, whether it is a whole match the next element extends)."""
+    if op in _ZERO_WIDTH:
+        return {("", True)}
+    if op is _c.LITERAL:
+        return {(chr(av).lower(), True)}
+    if op is _c.IN:
+        chars = _chars(av)
+        return None if chars is None else {(ch, True) for ch in chars}
+    if op is _c.SUBPATTERN:
+        return _prefixes(av[-1])
+    if op is _c.BRANCH:
+        out: set[tuple[str, bool]] = set()
+        for alt in av[1]:
+            sub = _prefixes(alt)
+            if sub is None:
+                return None
+            out |= sub
+        return out
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+        lo, hi, body = av
+        sub = _prefixes(body)
+        if sub is None:
+            out = {("", False)}
+        elif hi == 1:
+            out = sub  # "x?": one optional element, followed by the next one
+        else:
+            out = {(s, False) for s, _ in sub}  # what follows a repetition is not known here
+        return out | {("", True)} if lo == 0 else out
+    return None
+
+
+def _prefixes(items: Any) -> set[tuple[str, bool]] | None:
+    """Openings of a sequence, up to _PREFIX_LEN characters; None when too many."""
+    cur: set[tuple[str, bool]] = {("", True)}
+    for op, av in items:
+        if not any(whole for _, whole in cur):
+            break
+        nxt = _pre(op, av)
+        new: set[tuple[str, bool]] = set()
+        for s, whole in cur:
+            if not whole:
+                new.add((s, False))
+                continue
+            for t, whole2 in nxt if nxt is not None else {("", False)}:
+                u = s + t
+                new.add((u[:_PREFIX_LEN], whole2 and len(u) < _PREFIX_LEN))
+        if len(new) > MAX_STARTS:
+            return None
+        cur = new
+    return cur
+
+
+def starts(pattern: str) -> frozenset[str] | None:
+    """Lower-case strings every match of `pattern` (under re.I) begins with; None if unknown.
+
+    A case-insensitive regex gets no fast scan for its first character in Python's re, so
+    searching it costs a failed attempt at every position; trying it only where one of these
+    openings occurs (found by one Aho-Corasick pass) finds the same matches.
+    """
+    try:
+        parsed = _p.parse(pattern, re.I)
+    except re.error:
+        return None
+    found = _prefixes(list(parsed))
+    if not found or any(not s for s, _ in found):
+        return None  # some match may begin anywhere
+    # "ceo" covers "ceos": keep only the shortest opening of each family.
+    texts = sorted({s for s, _ in found}, key=len)
+    kept: list[str] = []
+    for t in texts:
+        if not any(t.startswith(k) for k in kept):
+            kept.append(t)
+    return frozenset(kept)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 import ahocorasick
 
-from bot.classifier.anchors import anchors, max_width
+from bot.classifier.anchors import anchors, max_width, starts
 from bot.classifier.names import CO_BODY
 
 # A capitalised name of 1-4 words ("Planet A Foods", "Cozy Cloud"); case-sensitive even
@@ -40,36 +40,45 @@ class Rule:
     veto: bool = False
     unless_company: bool = False  # a veto that does not apply when a known company is named
     width: int | None = None  # the longest a match can be; None when unbounded
+    # Lower-case texts every match begins with (anchors.starts); None: it may begin anywhere.
+    starts: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
 class RuleSet:
-    """Every rule of one language, with an Aho-Corasick index of their literal anchors."""
+    """Every rule of one language, with an Aho-Corasick index of their literal anchors.
+
+    The automaton also holds each rule's openings (anchors.starts): where one occurs, a match
+    may begin, and only there is the rule tried (`starts` below).
+    """
 
     rules: tuple[Rule, ...]
     always: frozenset[int]  # rules without a literal anchor: always tried
-    automaton: Any  # ahocorasick.Automaton: anchor -> (anchor length, tuple of rule ids)
+    # ahocorasick.Automaton: key -> (key length, ids it anchors, ids it opens)
+    automaton: Any
 
-    def candidates(self, low_text: str) -> set[int]:
-        """Ids of the rules that can match `low_text` (already lower-cased): one scan."""
-        found = set(self.always)
-        if len(self.rules) > len(self.always):
-            for _, (_n, ids) in self.automaton.iter(low_text):
-                found.update(ids)
-        return found
-
-    def hits(self, low_text: str, split: int) -> dict[int, list[int]]:
-        """Rule id -> [first anchor start before `split`, first anchor start after it] (-1: none).
+    def hits(self, low_text: str, split: int) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+        """One scan: (rule id -> [first anchor before `split`, first after it], -1 for none;
+        rule id -> sorted positions where a match of it may begin).
 
         A match contains one of its rule's anchors, so a rule whose anchors are all in the
         summary need not be tried on the title, and its matches start at most `width` before
         the first anchor.
         """
         found: dict[int, list[int]] = {i: [0, split + 1] for i in self.always}
-        if len(self.rules) == len(self.always):
-            return found
-        for end, (n, ids) in self.automaton.iter(low_text):
+        opens: dict[int, list[int]] = {}
+        if self.automaton.kind != ahocorasick.AHOCORASICK:
+            return found, opens
+        for end, (n, ids, opening) in self.automaton.iter(low_text):
             start = end - n + 1
+            for i in opening:
+                at = opens.get(i)
+                if at is None:
+                    opens[i] = [start]
+                else:
+                    at.append(start)
+            if not ids:
+                continue
             slot = 0 if end < split else 1 if start > split else -1
             if slot < 0:
                 continue
@@ -79,7 +88,23 @@ class RuleSet:
                     pair = found[i] = [-1, -1]
                 if pair[slot] < 0 or start < pair[slot]:
                     pair[slot] = start
-        return found
+        for at in opens.values():
+            if len(at) > 1:
+                at.sort()  # the automaton reports by end: a longer key may start earlier
+        return found, opens
+
+
+def match_at(
+    regex: re.Pattern[str], text: str, positions: Iterable[int]
+) -> Iterator[re.Match[str]]:
+    """What regex.finditer(text) finds when every match begins at one of `positions` (sorted)."""
+    end = -1
+    for p in positions:
+        if p >= end:
+            m = regex.match(text, p)
+            if m is not None:
+                yield m
+                end = m.end()
 
 
 Spec = tuple[str, float, str, bool, bool]  # label, weight, regex, veto, unless_company
@@ -89,19 +114,24 @@ def build_ruleset(specs: list[Spec]) -> RuleSet:
     """Compile (label, weight, regex, veto, unless_company) specs and index their anchors."""
     rules: list[Rule] = []
     always: set[int] = set()
-    index: dict[str, list[int]] = {}
+    index: dict[str, tuple[list[int], list[int]]] = {}
     for i, (label, weight, pattern, veto, unless) in enumerate(specs):
         regex = re.compile(pattern, re.I)
-        rules.append(Rule(i, label, weight, regex, pattern, veto, unless, max_width(pattern)))
+        opening = starts(pattern)
+        rules.append(
+            Rule(i, label, weight, regex, pattern, veto, unless, max_width(pattern), opening)
+        )
         found = anchors(pattern)
         if found is None:
             always.add(i)
         else:
             for a in found:
-                index.setdefault(a, []).append(i)
+                index.setdefault(a, ([], []))[0].append(i)
+        for a in opening or ():
+            index.setdefault(a, ([], []))[1].append(i)
     automaton = ahocorasick.Automaton()
-    for key, ids in index.items():
-        automaton.add_word(key, (len(key), tuple(ids)))
+    for key, (ids, opens) in index.items():
+        automaton.add_word(key, (len(key), tuple(ids), tuple(opens)))
     if index:
         automaton.make_automaton()
     return RuleSet(tuple(rules), frozenset(always), automaton)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.classifier.extract import departure_facts, dispute_facts, funding_facts
 from bot.classifier.langdetect import detect
-from bot.classifier.lexicon import Lexicon, bundled_languages, compile_lexicon
+from bot.classifier.lexicon import Lexicon, bundled_languages, compile_lexicon, match_at
 from bot.classifier.names import clean_name, name_lists, overlaps
 from bot.companies import CompanyMatcher, CompanyRegistry, Mention
 from bot.companies.matcher import _lower_same_length
@@ -112,7 +112,7 @@ class RulesClassifier:
         t_mentions = self._matcher.find(title)
         s_mentions = self._matcher.find(summary)
         low = _lower_same_length(full)
-        hits = lex.ruleset.hits(low, split)
+        hits, opens = lex.ruleset.hits(low, split)
         about = _about(
             title, summary, t_mentions, s_mentions, lex, hits, self._registry, self._name_stop, low
         )
@@ -127,10 +127,17 @@ class RulesClassifier:
         rules = lex.ruleset.rules
         for rid in sorted(hits):
             rule = rules[rid]
+            at = opens.get(rid)
+            if at is None and rule.starts is not None:
+                continue  # none of the texts a match begins with occurs
             if rule.veto:
                 if rule.unless_company and (t_mentions or s_mentions):
                     continue
-                if rule.regex.search(full):
+                if at is None:
+                    vetoed = rule.regex.search(full) is not None
+                else:
+                    vetoed = next(match_at(rule.regex, full, at), None) is not None
+                if vetoed:
                     factors[rule.label] = min(factors.get(rule.label, 1.0), rule.weight)
                 continue
             t_first, s_first = hits[rid]
@@ -141,10 +148,17 @@ class RulesClassifier:
                 if first < 0:
                     continue  # no anchor of this rule in this part: it cannot match there
                 pos = 0 if rule.width is None else max(0, first - rule.width)
+                if at is None:
+                    found: Iterable[re.Match[str]] = rule.regex.finditer(text, pos)
+                else:
+                    # Positions are in `full`: the summary starts after the title and "\n".
+                    off = 0 if seg == 0 else split + 1
+                    lo, hi = pos + off, off + len(text)
+                    found = match_at(rule.regex, text, [p - off for p in at if lo <= p < hi])
                 w = rule.weight * weight
                 per = best.setdefault(rule.label, {})
                 low_seen = seen_low.setdefault(rule.label, set())
-                for m in rule.regex.finditer(text, pos):
+                for m in found:
                     phrase = m.group(0).strip()[:80]
                     p_low = phrase.lower()
                     if w <= per.get(rid, 0.0) and p_low in low_seen:

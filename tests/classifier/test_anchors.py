@@ -1,0 +1,60 @@
+"""Anchors and openings of regexes: the classifier skips patterns by them, so they must hold."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.classifier.anchors import starts
+from bot.classifier.lexicon import bundled_languages, compile_lexicon, match_at
+from bot.companies.matcher import _lower_same_length
+
+
+def test_openings_of_simple_patterns() -> None:
+    assert starts(r"\b(?:sues?|sued|suing)\b") == {"sue", "suing"}
+    assert starts(r"(?:[SE]?VP|head of [a-z]+)\s") == {"svp", "evp", "vp", "head o"}
+    assert starts(r"\d+ (?:million|M)") == set("0123456789")
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"\w*ronda", r"(?:foo)?bar|", r"(?-i:[A-Z][a-z]+) raises", r"x*", r"[^a]b", r".*CEO"],
+)
+def test_no_openings_when_a_match_may_begin_anywhere(pattern: str) -> None:
+    assert starts(pattern) is None
+
+
+def test_optional_opening_keeps_both_branches() -> None:
+    # "bar" alone would be wrong: a match may begin with "foo".
+    assert starts(r"(?:foo)?bar") == {"foobar", "bar"}
+
+
+TEXTS = [
+    "OpenAI CEO Sam Altman is leaving; the chief executive officer quit. SVP Jane Doe left.",
+    "Mistral AI raises €600M in a Series B led by General Catalyst, valued at $6 billion",
+    "Le directeur général quitte la société. La start-up lève 12 millions d'euros.",
+    "Der Gründer verlässt das Unternehmen; Celonis sammelt 1,2 Mrd. Euro ein",
+    "Un juez condena a Glovo; la empresa cierra una ronda de 150 millones de euros",
+]
+
+
+def test_matching_at_openings_finds_what_finditer_finds() -> None:
+    for data in bundled_languages().values():
+        lex = compile_lexicon(data)
+        for rule in lex.ruleset.rules:
+            if rule.starts is None:
+                continue
+            for text in TEXTS:
+                low = _lower_same_length(text)
+                at = sorted(
+                    i for i in range(len(low)) if any(low.startswith(s, i) for s in rule.starts)
+                )
+                want = [m.span() for m in rule.regex.finditer(text)]
+                got = [m.span() for m in match_at(rule.regex, text, at)]
+                assert got == want, (rule.source, text)
+
+
+def test_match_at_skips_positions_inside_a_match() -> None:
+    rx = re.compile(r"ab+", re.I)
+    assert [m.span() for m in match_at(rx, "abbb ab", [0, 1, 5])] == [(0, 4), (5, 7)]
