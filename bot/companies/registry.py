@@ -17,6 +17,8 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 def normalize(text: str) -> str:
     """A case-, accent-, spacing- and punctuation-free key ("Stability-AI " -> "stabilityai")."""
+    if text.isascii():  # most names: no accents to strip, and casefold() is lower()
+        return _NON_ALNUM.sub("", text.lower().replace("&", "and"))
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NON_ALNUM.sub("", stripped.replace("&", "and"))

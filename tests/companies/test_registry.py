@@ -53,3 +53,12 @@ def test_many_companies() -> None:
         "Co2999 Labs",
         "Co7 Labs",
     ]
+
+
+def test_normalize_ascii_fast_path_agrees_with_the_general_one() -> None:
+    from bot.companies.registry import normalize
+
+    assert normalize("Stability-AI ") == "stabilityai"
+    assert normalize("AT&T") == "atandt"
+    assert normalize("Société Générale") == "societegenerale"
+    assert normalize("Straße") == "strasse"  # casefold, not lower
