@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from bot.classifier.lexicon import Lexicon
+from bot.classifier.lexicon import Gated, Lexicon
 
 _ROUND_SERIES = re.compile(r"^(?:s[eé]ries?|serie)\s+([a-h]\d?)(.*)$", re.I)
 _SPACES = re.compile(r"\s+")
@@ -70,7 +70,7 @@ def normalize_round(raw: str) -> str:
     return raw[:1].upper() + raw[1:].lower()
 
 
-def _first_names(patterns: tuple[re.Pattern[str], ...], text: str, group: str) -> list[str]:
+def _first_names(patterns: tuple[Gated, ...], text: str, group: str) -> list[str]:
     found: list[str] = []
     for p in patterns:
         for m in p.finditer(text):

@@ -11,8 +11,9 @@ from typing import Any
 
 import ahocorasick
 
-from bot.classifier.anchors import anchors, max_width, starts
+from bot.classifier.anchors import anchors, max_width, practical_width, starts
 from bot.classifier.names import CO_BODY
+from bot.companies.matcher import _lower_same_length
 
 # A capitalised name of 1-4 words ("Planet A Foods", "Cozy Cloud"); case-sensitive even
 # inside the case-insensitive rule regexes.
@@ -107,6 +108,61 @@ def match_at(
                 end = m.end()
 
 
+class Gated:
+    """A case-insensitive regex tried only where it can match: at its openings, or from its
+    longest span before its first literal anchor (one small automaton pass finds both)."""
+
+    __slots__ = ("_anchored", "_automaton", "_opens", "_width", "regex")
+
+    def __init__(self, pattern: str) -> None:
+        self.regex = re.compile(pattern, re.I)
+        found, opening = anchors(pattern), starts(pattern)
+        self._anchored, self._opens = found is not None, opening is not None
+        self._width = practical_width(pattern)
+        keys: dict[str, int] = {}  # key -> 1 (anchor) | 2 (opening)
+        for k in found or ():
+            keys[k] = keys.get(k, 0) | 1
+        for k in opening or ():
+            keys[k] = keys.get(k, 0) | 2
+        self._automaton: Any = None
+        if keys:
+            self._automaton = ahocorasick.Automaton()
+            for k, bits in keys.items():
+                self._automaton.add_word(k, (len(k), bits))
+            self._automaton.make_automaton()
+
+    @property
+    def pattern(self) -> str:
+        """The regex source."""
+        return self.regex.pattern
+
+    def finditer(self, text: str, low: str | None = None) -> Iterator[re.Match[str]]:
+        """What self.regex.finditer(text) finds; `low` is `text` lower-cased, if at hand."""
+        if self._automaton is None:
+            return self.regex.finditer(text)
+        if low is None:
+            low = _lower_same_length(text)
+        first = -1
+        at: list[int] = []
+        for end, (n, bits) in self._automaton.iter(low):
+            start = end - n + 1
+            if bits & 1 and (first < 0 or start < first):
+                first = start
+            if bits & 2:
+                at.append(start)
+        if self._anchored and first < 0:
+            return iter(())
+        lo = 0 if first < 0 or self._width is None else max(0, first - self._width)
+        if self._opens:
+            at.sort()
+            return match_at(self.regex, text, [p for p in at if p >= lo])
+        return self.regex.finditer(text, lo)
+
+    def search(self, text: str, low: str | None = None) -> re.Match[str] | None:
+        """What self.regex.search(text) finds."""
+        return next(self.finditer(text, low), None)
+
+
 Spec = tuple[str, float, str, bool, bool]  # label, weight, regex, veto, unless_company
 
 
@@ -146,18 +202,18 @@ class Lexicon:
     ruleset: RuleSet
     label_names: tuple[str, ...]
     negation: re.Pattern[str] | None
-    org_words: re.Pattern[str] | None
+    org_words: Gated | None
     role: re.Pattern[str] | None
-    money: re.Pattern[str]
+    money: Gated
     scales: Mapping[str, float]
     currencies: Mapping[str, str]
-    extract: Mapping[str, tuple[re.Pattern[str], ...]]
+    extract: Mapping[str, tuple[Gated, ...]]
     kinds: tuple[tuple[str, re.Pattern[str]], ...]
     not_names: frozenset[str]
     # [companies]: patterns with a (?P<name>...) group that introduce a company ("startup X"),
     # and the verb that makes a headline's opening name its subject ("X raises", "X lève").
     # Each with its literal anchors (None: always tried): most items hold no cue at all.
-    company_patterns: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = ()
+    company_patterns: tuple[Gated, ...] = ()
     subject: re.Pattern[str] | None = None
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
 
@@ -247,11 +303,11 @@ def compile_lexicon(
         )
 
     ex_data = data.get("extract", {})
-    extract: dict[str, tuple[re.Pattern[str], ...]] = {}
+    extract: dict[str, tuple[Gated, ...]] = {}
     for key, pats in ex_data.items():
         if key == "kinds":
             continue
-        extract[key] = tuple(re.compile(expand(p, macros, named=True), re.I) for p in pats)
+        extract[key] = tuple(Gated(expand(p, macros, named=True)) for p in pats)
     kinds = tuple(
         (kind, re.compile("|".join(f"(?:{expand(p, macros)})" for p in pats), re.I))
         for kind, pats in ex_data.get("kinds", {}).items()
@@ -264,18 +320,15 @@ def compile_lexicon(
         ruleset=build_ruleset(specs),
         label_names=label_names,
         negation=opt("negation"),
-        org_words=opt("org_words"),
+        org_words=Gated(org.pattern) if (org := opt("org_words")) is not None else None,
         role=re.compile(macros["ROLE"], re.I) if "ROLE" in macros else None,
-        money=re.compile(money_regex(scales, currencies, named=True), re.I),
+        money=Gated(money_regex(scales, currencies, named=True)),
         scales=scales,
         currencies=currencies,
         extract=extract,
         kinds=kinds,
         not_names=frozenset(w.lower() for w in data.get("not_names", [])),
-        company_patterns=tuple(
-            (re.compile(expand(p, macros), re.I), anchors(expand(p, macros)))
-            for p in comp.get("patterns", [])
-        ),
+        company_patterns=tuple(Gated(expand(p, macros)) for p in comp.get("patterns", [])),
         subject=re.compile(rf"(?P<name>{CO_BODY})\s+(?:{verb})", re.I) if verb else None,
         raw=data,
     )

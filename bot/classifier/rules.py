@@ -116,7 +116,7 @@ class RulesClassifier:
         about = _about(
             title, summary, t_mentions, s_mentions, lex, hits, self._registry, self._name_stop, low
         )
-        has_org = bool(about) or bool(lex.org_words and lex.org_words.search(full))
+        has_org = bool(about) or bool(lex.org_words and lex.org_words.search(full, low))
 
         best: dict[str, dict[int, float]] = {}
         phrases: dict[str, list[str]] = {}
@@ -313,10 +313,8 @@ def _about(
     for text, low_text in ((title, low[:split]), (summary, low[split + 1 :])):
         if text is summary and found:
             break  # the headline named its companies: the lede's cues cost more than they add
-        for p, cues in lex.company_patterns:
-            if cues is not None and not any(c in low_text for c in cues):
-                continue  # a pattern cannot match without one of its literal cues
-            for hit in p.finditer(text):
+        for p in lex.company_patterns:
+            for hit in p.finditer(text, low_text):
                 add(hit.group("name"))
     if not found:
         lede = [m.company for m in s_mentions if not _passing(summary, m)]

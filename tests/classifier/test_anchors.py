@@ -58,3 +58,22 @@ def test_matching_at_openings_finds_what_finditer_finds() -> None:
 def test_match_at_skips_positions_inside_a_match() -> None:
     rx = re.compile(r"ab+", re.I)
     assert [m.span() for m in match_at(rx, "abbb ab", [0, 1, 5])] == [(0, 4), (5, 7)]
+
+
+def test_gated_patterns_find_what_their_regex_finds() -> None:
+    samples = [
+        *TEXTS,
+        "Smart-bus startup Zeelo acquires Kura; Rippling co-founder Parker Conrad, the CEO",
+        "Planet A Foods, a B2B ingredients company, raised $12M led by Cherry Ventures.",
+        "La start-up Qonto lève 486 millions d'euros auprès de Tencent et DST Global",
+    ]
+    for data in bundled_languages().values():
+        lex = compile_lexicon(data)
+        gated = [*lex.company_patterns, lex.money, *(p for ps in lex.extract.values() for p in ps)]
+        for g in gated:
+            for text in samples:
+                want = [m.span() for m in g.regex.finditer(text)]
+                assert [m.span() for m in g.finditer(text)] == want, (g.pattern, text)
+                first = g.regex.search(text)
+                found = g.search(text)
+                assert (found and found.span()) == (first and first.span())
