@@ -249,3 +249,45 @@ def starts(pattern: str) -> frozenset[str] | None:
         if not any(t.startswith(k) for k in kept):
             kept.append(t)
     return frozenset(kept)
+
+
+LONGEST_RUN = 40  # an open repetition ("\w+", "\s+", "[^.]*") spans at most this many times
+
+
+def _width(items: Any) -> int | None:
+    total = 0
+    for op, av in items:
+        if op in (_c.LITERAL, _c.NOT_LITERAL, _c.IN, _c.ANY):
+            total += 1
+        elif op in _ZERO_WIDTH:
+            continue
+        elif op is _c.SUBPATTERN:
+            sub = _width(av[-1])
+            if sub is None:
+                return None
+            total += sub
+        elif op is _c.BRANCH:
+            subs = [_width(alt) for alt in av[1]]
+            if any(w is None for w in subs):
+                return None
+            total += max(w for w in subs if w is not None)
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            lo, hi, body = av
+            sub = _width(body)
+            if sub is None:
+                return None
+            total += sub * min(hi, max(lo, LONGEST_RUN))
+        else:
+            return None
+    return total
+
+
+def practical_width(pattern: str, cap: int = 2000) -> int | None:
+    """The most characters a match of `pattern` spans in news text, where no open repetition
+    runs past LONGEST_RUN (feeds' whitespace is collapsed, and no name or cue word is that
+    long); None if unknown or above cap."""
+    try:
+        w = _width(list(_p.parse(pattern, re.I)))
+    except re.error:
+        return None
+    return w if w is not None and w <= cap else None
