@@ -8,7 +8,7 @@ import hashlib
 import logging
 import signal
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -125,12 +125,13 @@ class App:
                                  {**builtin_types(), **self.extra_source_types},
                                  on_alerts=self.worker.wake)
         await self.sync_config()
+        await self.sync_search_sources()
 
     async def __aexit__(self, *exc: object) -> None:
         await self._stack.aclose()
 
     def sources_changed(self) -> None:
-        """A source was added or removed at run time: schedule it without waiting."""
+        """Sources or subscriptions changed at run time: reschedule without waiting."""
         self._sources_changed.set()
 
     async def sync_config(self) -> None:
@@ -146,6 +147,36 @@ class App:
                     name = found.name if found else company
                 subs.append(replace(base, company=name))
         await self.store.sync_config_routes(subs)
+
+    async def sync_search_sources(self) -> None:
+        """Search sources for every subscribed company (and config companies that ask)."""
+        from bot.sources.search import search_sources
+
+        polling = self.config.polling
+        own = {c.name.lower(): c for c in self.config.companies}
+        wanted: dict[str, Sequence[str]] = {}
+        for sub in await self.store.subscriptions():
+            if sub.company != "*" and sub.status == "active":
+                cfg = own.get(sub.company.lower())
+                kinds = cfg.search if cfg is not None and cfg.search is not None \
+                    else polling.search
+                if kinds:
+                    wanted[sub.company] = kinds
+        for c in self.config.companies:
+            if c.search:
+                wanted.setdefault(c.name, c.search)
+        regions = [(r[:2], r[3:]) for r in polling.search_regions]  # "en-US" -> ("en", "US")
+        names = set()
+        for company, kinds in wanted.items():
+            for name, url, type_, settings in search_sources(company, kinds, regions):
+                names.add(name)
+                existing = await self.store.get_source(name)
+                if existing is None or existing.url != url:
+                    await self.store.upsert_source(name, url, type_, "search", settings,
+                                                   polling.search_interval)
+        for src in await self.store.list_sources():
+            if src.origin == "search" and src.name not in names:
+                await self.store.remove_source(src.name)
 
     async def poll_all(self, progress: Callable[[int, int, PollOutcome], None] | None = None,
                        ) -> list[PollOutcome]:
@@ -233,7 +264,11 @@ class App:
             while not stop.is_set():
                 await self._sources_changed.wait()
                 self._sources_changed.clear()
-                await reconcile()
+                try:
+                    await self.sync_search_sources()
+                    await reconcile()
+                except Exception:  # keep following changes; the next one may succeed
+                    log.exception("rescheduling sources failed")
 
         follower = asyncio.create_task(follow_changes())
         log.info("running: %d sources scheduled; Ctrl-C to stop", len(scheduler.get_jobs()) - 1)

@@ -52,6 +52,7 @@ def parse_duration(value: Any) -> float:
 
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
+SearchKind = Literal["news", "hackernews", "bluesky"]
 
 
 class _Strict(BaseModel):
@@ -88,7 +89,17 @@ class PollingConfig(_Strict):
     max_failures: int = Field(10, ge=1)  # consecutive failures before a source is disabled
     max_backoff: Duration = 6 * 3600.0
     user_agent: str = "alertbot/0.1 (+https://github.com/alertbot/alertbot)"
-    search: list[str] = Field(default_factory=list)  # default company search sources
+    search: list[SearchKind] = Field(default_factory=list)  # default company search sources
+    search_regions: list[str] = Field(default_factory=lambda: ["en-US"])  # news search editions
+    search_interval: Duration = 1800.0  # searches are broad: poll them less often
+
+    @field_validator("search_regions")
+    @classmethod
+    def _regions(cls, v: list[str]) -> list[str]:
+        for r in v:
+            if not re.fullmatch(r"[a-z]{2}-[A-Z]{2}", r):
+                raise ValueError(f"{r!r}: expected a language-REGION like en-US, fr-FR, de-DE")
+        return v
 
 
 class SourceConfig(_Strict):
@@ -107,7 +118,7 @@ class SourceConfig(_Strict):
 class CompanyConfig(_Strict):
     name: str = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list)
-    search: list[str] | None = None
+    search: list[SearchKind] | None = None  # None = [polling] search
 
 
 class RouteConfig(_Strict):

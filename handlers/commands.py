@@ -153,7 +153,7 @@ class CommandService:
             seconds=since), limit=limit + 1)
         more = max(0, len(got) - limit)
         got = got[:limit]
-        what = f"{label} events" if label else "Events"
+        what = f"{label.capitalize()} events" if label else "Events"
         span = _span(since)
         if not got:
             return Reply(f"No {what.lower()} in the last {span}.")
@@ -185,6 +185,7 @@ class CommandService:
                 name = resolved
         sub, created = await self.store.subscribe(caller.platform, caller.channel, name, labels,
                                                   options, "chat", caller.user)
+        self.on_sources_changed()  # a subscribed company may bring its own search sources
         who = "every company" if name == "*" else name
         verb = "Subscribed" if created else "Updated: subscribed"
         return Reply(f"{verb} this channel to {', '.join(sub.labels)} alerts about {who}.{note}",
@@ -194,6 +195,7 @@ class CommandService:
         """Stop a channel's alerts about a company."""
         name = "*" if query.strip() == "*" else (self.resolve_company(query) or query.strip())
         if await self.store.unsubscribe(caller.platform, caller.channel, name):
+            self.on_sources_changed()
             return Reply(f"Unsubscribed this channel from {name}.", ephemeral=False)
         subs = await self.store.subscriptions(caller.platform, caller.channel)
         names = ", ".join(s.company for s in subs) or "none"

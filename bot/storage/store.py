@@ -544,13 +544,16 @@ class Store:
         since: datetime | None = None,
         limit: int = 50,
     ) -> list[Event]:
-        """Events newest first, optionally for one company, one label, or since a time."""
-        q = sa.select(t.events.c.id, t.events.c.labels).order_by(t.events.c.id.desc())
+        """Events newest first (by publication), for one company, one label, or since a time."""
+        when = sa.func.coalesce(t.items.c.published, t.events.c.created_at)
+        q = (sa.select(t.events.c.id, t.events.c.labels)
+             .select_from(t.events.join(t.items, t.items.c.id == t.events.c.item_id))
+             .order_by(when.desc(), t.events.c.id.desc()))
         if company is not None:
             q = q.join(t.event_companies, t.event_companies.c.event_id == t.events.c.id).where(
                 sa.func.lower(t.event_companies.c.company) == company.lower())
         if since is not None:
-            q = q.where(t.events.c.created_at >= since)
+            q = q.where(when >= since)
         async with self.engine.connect() as conn:
             ids: list[int] = []
             # Labels live in a JSON list: filter in Python, reading in pages.
