@@ -167,8 +167,8 @@ class App:
                 wanted.setdefault(c.name, c.search)
         regions = [(r[:2], r[3:]) for r in polling.search_regions]  # "en-US" -> ("en", "US")
         names = set()
-        for company, kinds in wanted.items():
-            for name, url, type_, settings in search_sources(company, kinds, regions):
+        for company, company_kinds in wanted.items():
+            for name, url, type_, settings in search_sources(company, company_kinds, regions):
                 names.add(name)
                 existing = await self.store.get_source(name)
                 if existing is None or existing.url != url:
