@@ -86,14 +86,20 @@ class Pipeline:
         items = polled.items
         if declared:
             items = [i if i.lang else replace(i, lang=declared) for i in items]
-        new = await self.store.unseen(source.id, items)
-        classified = await asyncio.to_thread(self._classify, new) if new else []
-        cutoff = self._alert_cutoff(source, now)
-        batch = [NewItem(i, c, may_alert=cutoff is None or (i.published is not None
-                                                              and i.published >= cutoff))
-                 for i, c in zip(new, classified, strict=True)]
-        saved = await self.store.save_items(source, batch) if batch or not source.first_poll_done \
-            else None
+        try:
+            new = await self.store.unseen(source.id, items)
+            classified = await asyncio.to_thread(self._classify, new) if new else []
+            cutoff = self._alert_cutoff(source, now)
+            batch = [NewItem(i, c, may_alert=cutoff is None or (i.published is not None
+                                                                  and i.published >= cutoff))
+                     for i, c in zip(new, classified, strict=True)]
+            saved = await self.store.save_items(source, batch) \
+                if batch or not source.first_poll_done else None
+        except Exception as e:
+            # Nothing was stored and the validators were not updated: the next poll fetches
+            # the same items again, so nothing is lost to a classifier or database fault.
+            log.exception("processing failed", extra={"source": source.name})
+            return await self._fail(source, f"internal error: {type(e).__name__}: {e}", None)
         await self.store.record_success(source.id, next_at, etag=polled.etag,
                                         last_modified=polled.last_modified,
                                         body_hash=polled.body_hash, title=polled.title,

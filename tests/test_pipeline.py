@@ -239,3 +239,31 @@ async def _sleep(s: float) -> None:
     import asyncio
 
     await asyncio.sleep(s)
+
+
+class BrokenClassifier:
+    """A classifier backend that fails (a model server down, a bug): the seam's contract."""
+
+    def classify(self, title: str, summary: str = "", lang: str | None = None) -> Any:
+        raise RuntimeError("model server unreachable")
+
+    def add_company(self, name: str, aliases: Any = ()) -> None:
+        """Nothing to add to."""
+
+
+async def test_a_classifier_failure_loses_nothing(
+        storage: dict[str, Any], feeds: FeedServer, receiver: WebhookReceiver) -> None:
+    feeds.set_feed("/a.xml", rss([DEPARTURE]))
+    async with App(make_config(storage, feeds, receiver, [("A", "/a.xml")])) as app:
+        real = app.pipeline.classifier
+        app.pipeline.classifier = BrokenClassifier()
+        outcomes, _ = await app.run_once()
+        assert outcomes[0].status == "error"
+        assert "model server unreachable" in (outcomes[0].error or "")
+        src = await app.store.get_source("A")
+        assert src is not None and src.etag is None and src.item_count == 0
+        app.pipeline.classifier = real
+        await app.store.set_source_enabled("A", True)  # poll now rather than after backoff
+        outcomes, stats = await app.run_once()
+        assert outcomes[0].new == 1 and stats.sent == 1
+    assert [r["title"] for r in receiver.received] == [DEPARTURE.title]

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from bot.models import Classification, Delivery, Event, Item, Link
 from bot.storage import schema as t
+from bot.stories import same_story
 
 log = logging.getLogger(__name__)
 
@@ -133,33 +134,6 @@ def _subscription(row: sa.Row[Any]) -> Subscription:
         labels=list(m["labels"] or []), options=dict(m["options"] or {}), origin=m["origin"],
         status=m["status"], last_error=m["last_error"],
     )
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"\w{4,}", text.lower())}
-
-
-def same_story(a: Event, b_title: str, b: Classification) -> bool:
-    """Two reports of one event: shared company and labels, and a shared fact or wording."""
-    if not set(a.companies) & set(b.companies):
-        return False
-    if not set(b.labels) <= set(a.labels):
-        return False  # new labels are news in their own right
-    wa, wb = _words(a.title), _words(b_title)
-    if wa and wb and len(wa & wb) / len(wa | wb) >= 0.4:
-        return True
-    fa, fb = a.extracted.get("funding") or {}, b.extracted.get("funding") or {}
-    if fa.get("amount_value") and fa.get("amount_value") == fb.get("amount_value"):
-        return True
-
-    def names(ex: dict[str, Any]) -> set[str]:
-        people = (ex.get("departure") or {}).get("people") or []
-        parties = (ex.get("dispute") or {}).get("parties") or []
-        return {str(p.get("name", "")).lower() for p in people if isinstance(p, dict)} | {
-            str(p).lower() for p in parties
-        } - {""}
-
-    return bool(names(a.extracted) & names(b.extracted))
 
 
 class Store:
@@ -451,8 +425,7 @@ class Store:
                 # of the same event: add the link to that event, no new alert.
                 existing = await self._event_for_url(conn, ukey, item_id) if ukey else None
                 if existing is None and cls.companies:
-                    existing = await self._similar_event(conn, item.title, cls,
-                                                         now - merge_window)
+                    existing = await self._similar_event(conn, item, cls, now - merge_window)
                 if existing is not None:
                     await conn.execute(self._insert_ignore(t.event_links).values(
                         event_id=existing, url=item.link, source=source.name))
@@ -492,7 +465,7 @@ class Store:
              .where(t.items.c.url_key == ukey, t.items.c.id != item_id).limit(1))
         return (await conn.execute(q)).scalar()
 
-    async def _similar_event(self, conn: AsyncConnection, title: str, cls: Classification,
+    async def _similar_event(self, conn: AsyncConnection, item: Item, cls: Classification,
                              since: datetime) -> int | None:
         q = (sa.select(t.events.c.id).select_from(t.events.join(
              t.event_companies, t.event_companies.c.event_id == t.events.c.id))
@@ -501,7 +474,7 @@ class Store:
              .distinct().order_by(t.events.c.id.desc()).limit(20))
         ids = [r[0] for r in await conn.execute(q)]
         for ev in await self._events(conn, ids):
-            if same_story(ev, title, cls):
+            if same_story(ev, item.title, item.published, cls):
                 return ev.id
         return None
 
