@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -57,6 +57,22 @@ class RuleSet:
     always: frozenset[int]  # rules without a literal anchor: always tried
     # ahocorasick.Automaton: key -> (key length, ids it anchors, ids it opens)
     automaton: Any
+    # [companies] patterns, scanned in the same pass: their ids follow the rules' ids.
+    cues: tuple[Rule, ...] = ()
+
+    def matches(
+        self, rule: Rule, text: str, off: int, first: int, opens: Mapping[int, list[int]]
+    ) -> Iterator[re.Match[str]]:
+        """Matches of `rule` in `text`, the part of the scanned text that begins at `off`;
+        `first` is the rule's first anchor in the part (relative to it), `opens` from hits()."""
+        pos = 0 if rule.width is None else max(0, first - rule.width)
+        at = opens.get(rule.id)
+        if at is None:
+            if rule.starts is not None:
+                return iter(())  # none of the texts a match begins with occurs
+            return rule.regex.finditer(text, pos)
+        lo, hi = pos + off, off + len(text)
+        return match_at(rule.regex, text, [p - off for p in at if lo <= p < hi])
 
     def hits(self, low_text: str, split: int) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
         """One scan: (rule id -> [first anchor before `split`, first after it], -1 for none;
@@ -166,17 +182,19 @@ class Gated:
 Spec = tuple[str, float, str, bool, bool]  # label, weight, regex, veto, unless_company
 
 
-def build_ruleset(specs: list[Spec]) -> RuleSet:
-    """Compile (label, weight, regex, veto, unless_company) specs and index their anchors."""
+def build_ruleset(specs: list[Spec], cues: Sequence[str] = ()) -> RuleSet:
+    """Compile (label, weight, regex, veto, unless_company) specs and company cue patterns,
+    and index their anchors and openings in one automaton."""
     rules: list[Rule] = []
     always: set[int] = set()
     index: dict[str, tuple[list[int], list[int]]] = {}
-    for i, (label, weight, pattern, veto, unless) in enumerate(specs):
+    # A cue's width assumes no run past LONGEST_RUN: names are unbounded in the regex.
+    every = [*specs, *(("", 0.0, c, False, False) for c in cues)]
+    for i, (label, weight, pattern, veto, unless) in enumerate(every):
         regex = re.compile(pattern, re.I)
         opening = starts(pattern)
-        rules.append(
-            Rule(i, label, weight, regex, pattern, veto, unless, max_width(pattern), opening)
-        )
+        width = max_width(pattern) if i < len(specs) else practical_width(pattern)
+        rules.append(Rule(i, label, weight, regex, pattern, veto, unless, width, opening))
         found = anchors(pattern)
         if found is None:
             always.add(i)
@@ -190,7 +208,8 @@ def build_ruleset(specs: list[Spec]) -> RuleSet:
         automaton.add_word(key, (len(key), tuple(ids), tuple(opens)))
     if index:
         automaton.make_automaton()
-    return RuleSet(tuple(rules), frozenset(always), automaton)
+    n = len(specs)
+    return RuleSet(tuple(rules[:n]), frozenset(always), automaton, tuple(rules[n:]))
 
 
 @dataclass(frozen=True)
@@ -210,10 +229,9 @@ class Lexicon:
     extract: Mapping[str, tuple[Gated, ...]]
     kinds: tuple[tuple[str, re.Pattern[str]], ...]
     not_names: frozenset[str]
-    # [companies]: patterns with a (?P<name>...) group that introduce a company ("startup X"),
-    # and the verb that makes a headline's opening name its subject ("X raises", "X lève").
-    # Each with its literal anchors (None: always tried): most items hold no cue at all.
-    company_patterns: tuple[Gated, ...] = ()
+    # [companies]: patterns with a (?P<name>...) group that introduce a company ("startup X")
+    # are ruleset.cues; subject is the verb that makes a headline's opening name its subject
+    # ("X raises", "X lève").
     subject: re.Pattern[str] | None = None
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
 
@@ -317,7 +335,7 @@ def compile_lexicon(
     return Lexicon(
         lang=lang,
         stopwords=frozenset(w.lower() for w in data.get("stopwords", [])),
-        ruleset=build_ruleset(specs),
+        ruleset=build_ruleset(specs, [expand(p, macros) for p in comp.get("patterns", [])]),
         label_names=label_names,
         negation=opt("negation"),
         org_words=Gated(org.pattern) if (org := opt("org_words")) is not None else None,
@@ -328,7 +346,6 @@ def compile_lexicon(
         extract=extract,
         kinds=kinds,
         not_names=frozenset(w.lower() for w in data.get("not_names", [])),
-        company_patterns=tuple(Gated(expand(p, macros)) for p in comp.get("patterns", [])),
         subject=re.compile(rf"(?P<name>{CO_BODY})\s+(?:{verb})", re.I) if verb else None,
         raw=data,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,7 +114,15 @@ class RulesClassifier:
         low = _lower_same_length(full)
         hits, opens = lex.ruleset.hits(low, split)
         about = _about(
-            title, summary, t_mentions, s_mentions, lex, hits, self._registry, self._name_stop, low
+            title,
+            summary,
+            t_mentions,
+            s_mentions,
+            lex,
+            hits,
+            opens,
+            self._registry,
+            self._name_stop,
         )
         has_org = bool(about) or bool(lex.org_words and lex.org_words.search(full, low))
 
@@ -125,7 +133,10 @@ class RulesClassifier:
         negation = lex.negation
         negated: dict[tuple[int, int], bool] = {}  # (segment, start) -> negated, shared by rules
         rules = lex.ruleset.rules
+        n_rules = len(rules)
         for rid in sorted(hits):
+            if rid >= n_rules:
+                continue  # a company cue, used by _about
             rule = rules[rid]
             at = opens.get(rid)
             if at is None and rule.starts is not None:
@@ -147,14 +158,8 @@ class RulesClassifier:
             ):
                 if first < 0:
                     continue  # no anchor of this rule in this part: it cannot match there
-                pos = 0 if rule.width is None else max(0, first - rule.width)
-                if at is None:
-                    found: Iterable[re.Match[str]] = rule.regex.finditer(text, pos)
-                else:
-                    # Positions are in `full`: the summary starts after the title and "\n".
-                    off = 0 if seg == 0 else split + 1
-                    lo, hi = pos + off, off + len(text)
-                    found = match_at(rule.regex, text, [p - off for p in at if lo <= p < hi])
+                # Positions are in `full`: the summary starts after the title and "\n".
+                found = lex.ruleset.matches(rule, text, 0 if seg == 0 else split + 1, first, opens)
                 w = rule.weight * weight
                 per = best.setdefault(rule.label, {})
                 low_seen = seen_low.setdefault(rule.label, set())
@@ -263,10 +268,10 @@ def _about(
     t_mentions: list[Mention],
     s_mentions: list[Mention],
     lex: Lexicon,
-    candidates: Mapping[int, object],
+    candidates: Mapping[int, list[int]],
+    opens: Mapping[int, list[int]],
     registry: CompanyRegistry,
     stop: frozenset[str],
-    low: str,
 ) -> list[str]:
     """The companies the item is about: named in the headline, introduced as companies, else
     the lede's first."""
@@ -310,11 +315,16 @@ def _about(
             hit = lex.subject.match(title, pos)
             if hit:
                 add(hit.group("name"))
-    for text, low_text in ((title, low[:split]), (summary, low[split + 1 :])):
-        if text is summary and found:
+    ruleset = lex.ruleset
+    for seg, text in enumerate((title, summary)):
+        if seg and found:
             break  # the headline named its companies: the lede's cues cost more than they add
-        for p in lex.company_patterns:
-            for hit in p.finditer(text, low_text):
+        off = 0 if seg == 0 else split + 1
+        for cue in ruleset.cues:
+            pair = candidates.get(cue.id)
+            if pair is None or pair[seg] < 0:
+                continue  # no literal anchor of this cue in this part
+            for hit in ruleset.matches(cue, text, off, pair[seg] - off, opens):
                 add(hit.group("name"))
     if not found:
         lede = [m.company for m in s_mentions if not _passing(summary, m)]
@@ -358,8 +368,11 @@ def _headline_subject(
     if lex.role is not None and lex.role.match(rest2) and len(words) <= 2:
         return name  # "Kakao co-CEO resigns", "BlackBerry CEO Thorsten Heins Out"
     if len(words) <= 3:
+        rules = lex.ruleset.rules
         for rid in candidates:  # only rules whose anchors occur can match
-            rule = lex.ruleset.rules[rid]
+            if rid >= len(rules):
+                continue  # a company cue
+            rule = rules[rid]
             if not rule.veto and rule.weight >= 0.6 and rule.regex.match(rest2):
                 return name
     return None

@@ -69,7 +69,7 @@ def test_gated_patterns_find_what_their_regex_finds() -> None:
     ]
     for data in bundled_languages().values():
         lex = compile_lexicon(data)
-        gated = [*lex.company_patterns, lex.money, *(p for ps in lex.extract.values() for p in ps)]
+        gated = [lex.money, *(p for ps in lex.extract.values() for p in ps)]
         for g in gated:
             for text in samples:
                 want = [m.span() for m in g.regex.finditer(text)]
@@ -77,3 +77,16 @@ def test_gated_patterns_find_what_their_regex_finds() -> None:
                 first = g.regex.search(text)
                 found = g.search(text)
                 assert (found and found.span()) == (first and first.span())
+
+
+def test_company_cues_found_in_the_rules_pass_match_what_their_regex_finds() -> None:
+    text = "Smart-bus startup Zeelo acquires Kura, a smaller player; Zeelo CEO Sam Ho said"
+    low = _lower_same_length(text)
+    lex = compile_lexicon(bundled_languages()["en"])
+    hits, opens = lex.ruleset.hits(low, len(text))
+    assert lex.ruleset.cues
+    for cue in lex.ruleset.cues:
+        want = [m.span() for m in cue.regex.finditer(text)]
+        pair = hits.get(cue.id)
+        got = [] if pair is None else lex.ruleset.matches(cue, text, 0, pair[0], opens)
+        assert [m.span() for m in got] == want, cue.source
