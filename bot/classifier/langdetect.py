@@ -9,30 +9,50 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _ELISION = re.compile(r"['’]")
 
 
+class Detector:
+    """Stopword sets of several languages, indexed once: word -> the languages it belongs to."""
+
+    def __init__(self, stopwords: Mapping[str, frozenset[str]], default: str = "en") -> None:
+        self.langs = tuple(stopwords)
+        self.default = default
+        self._index: dict[str, int] = {}  # word -> bit set of self.langs
+        for bit, lang in enumerate(self.langs):
+            for w in stopwords[lang]:
+                self._index[w] = self._index.get(w, 0) | (1 << bit)
+
+    def detect(self, text: str) -> str:
+        """The language whose stopwords cover most tokens of `text`; the default when unsure."""
+        low = text.lower()
+        counts: dict[str, int] = {}  # each distinct token once: one index probe per type
+        for t in _TOKEN.findall(low):
+            counts[t] = counts.get(t, 0) + 1
+        if not counts:
+            return self.default
+        hits = [0] * len(self.langs)
+        index = self._index
+        for t, n in counts.items():
+            bits = index.get(t, 0)
+            if "'" in t or "’" in t:  # French elisions: "l'entreprise" counts as "l'"
+                bits |= index.get(_ELISION.split(t, maxsplit=1)[0] + "'", 0)
+            while bits:
+                low_bit = bits & -bits
+                hits[low_bit.bit_length() - 1] += n
+                bits ^= low_bit
+        best, best_hits = self.default, 0
+        for lang, h in zip(self.langs, hits, strict=True):
+            if h > best_hits or (h == best_hits and lang == self.default and h):
+                best, best_hits = lang, h
+        if best_hits == 0:
+            # No stopword at all (a terse headline): letters only some languages use decide.
+            for lang, letters in _LETTERS.items():
+                if lang in self.langs and any(ch in low for ch in letters):
+                    return lang
+        return best
+
+
 def detect(text: str, stopwords: Mapping[str, frozenset[str]], default: str = "en") -> str:
     """The language whose stopwords cover most tokens of `text`; `default` when unsure."""
-    counts: dict[str, int] = {}  # each distinct token once: stopword sets are probed per type
-    heads: dict[str, str] = {}
-    for t in _TOKEN.findall(text.lower()):
-        counts[t] = counts.get(t, 0) + 1
-        if ("'" in t or "’" in t) and t not in heads:  # French elisions: "l'entreprise"
-            heads[t] = _ELISION.split(t, maxsplit=1)[0] + "'"
-    if not counts:
-        return default
-    best, best_hits = default, 0
-    for lang, words in stopwords.items():
-        hits = sum(
-            n for t, n in counts.items() if t in words or (t in heads and heads[t] in words)
-        )
-        if hits > best_hits or (hits == best_hits and lang == default and hits):
-            best, best_hits = lang, hits
-    if best_hits == 0:
-        # No stopword at all (a terse headline): letters only some languages use decide.
-        low = text.lower()
-        for lang, letters in _LETTERS.items():
-            if lang in stopwords and any(ch in low for ch in letters):
-                return lang
-    return best
+    return Detector(stopwords, default).detect(text)
 
 
 # Checked in order: "ñ" is Spanish before "é" could be French.

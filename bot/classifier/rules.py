@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.classifier.extract import departure_facts, dispute_facts, funding_facts
-from bot.classifier.langdetect import detect
+from bot.classifier.langdetect import Detector
 from bot.classifier.lexicon import Lexicon, bundled_languages, compile_lexicon, match_at
 from bot.classifier.names import clean_name, name_lists, overlaps
 from bot.companies import CompanyMatcher, CompanyRegistry, Mention
@@ -63,6 +63,7 @@ class RulesClassifier:
             lang: compile_lexicon(data, _user_rules(config, lang)) for lang, data in raw.items()
         }
         self._stopwords = {lang: lex.stopwords for lang, lex in self._lexicons.items()}
+        self._detector = Detector(self._stopwords)
         # Function words of every language: a capitalised "Es" or "Las" is never a company.
         self._name_stop: frozenset[str] = frozenset().union(
             *(lex.stopwords | lex.not_names for lex in self._lexicons.values())
@@ -95,7 +96,7 @@ class RulesClassifier:
 
     def detect_language(self, text: str) -> str:
         """The lexicon language that best fits `text`."""
-        return detect(text, self._stopwords)
+        return self._detector.detect(text)
 
     def classify(self, title: str, summary: str = "", lang: str | None = None) -> Classification:
         """Classify one item; `lang` is the source's declared language, if any."""

@@ -1,0 +1,30 @@
+"""The stopword language guesser."""
+
+from __future__ import annotations
+
+from bot.classifier.langdetect import Detector, detect
+
+STOP = {
+    "en": frozenset({"the", "and", "of"}),
+    "fr": frozenset({"le", "la", "l'", "et"}),
+    "de": frozenset({"der", "die", "und"}),
+}
+
+
+def test_most_stopwords_win() -> None:
+    d = Detector(STOP)
+    assert d.detect("Le PDG et la société") == "fr"
+    assert d.detect("Der Chef und die Firma") == "de"
+    assert d.detect("The CEO of the company") == "en"
+
+
+def test_elision_counts_its_head() -> None:
+    assert Detector(STOP).detect("l'entreprise l'équipe the") == "fr"
+
+
+def test_ties_go_to_the_default_and_no_stopword_falls_back_to_letters() -> None:
+    d = Detector(STOP)
+    assert d.detect("the le") == "en"
+    assert d.detect("Börsengang") == "de"
+    assert d.detect("") == "en"
+    assert detect("Der Chef und die Firma", STOP) == "de"
