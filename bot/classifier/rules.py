@@ -110,9 +110,8 @@ class RulesClassifier:
         full = f"{title}\n{summary}"
         split = len(title)
 
-        t_mentions = self._matcher.find(title)
-        s_mentions = self._matcher.find(summary)
         low = _lower_same_length(full)
+        t_mentions, s_mentions = self._matcher.find_parts(full, low, split)
         hits, opens = lex.ruleset.hits(low, split)
         about = _about(
             title,

@@ -130,13 +130,17 @@ class CompanyMatcher:
 
     def find(self, text: str) -> list[Mention]:
         """Every company mention in `text`, longest match first where they overlap, in order."""
+        return self.find_parts(text, _lower_same_length(text), len(text))[0]
+
+    def find_parts(self, text: str, low: str, split: int) -> tuple[list[Mention], list[Mention]]:
+        """Mentions in text[:split] and in text[split + 1:] (offsets relative to each part), from
+        one scan of `low` (text lower-cased, same length): a title and its summary."""
         automaton = self._automaton
         if automaton is None or self._version != self._registry.version:
             automaton = self._refresh()
         if not text or automaton.kind != ahocorasick.AHOCORASICK:
-            return []
-        low = _lower_same_length(text)
-        found: list[Mention] = []
+            return [], []
+        parts: tuple[list[Mention], list[Mention]] = ([], [])
         n = len(text)
         for end_idx, (length, keys) in automaton.iter(low):
             start = end_idx - length + 1
@@ -150,25 +154,34 @@ class CompanyMatcher:
                 end < n and (text[end].isalnum() or text[end] == "_") and text[end - 1].isalnum()
             ):
                 continue
+            if end <= split:
+                seg, off, stop = 0, 0, split
+            elif start > split:
+                seg, off, stop = 1, split + 1, n
+            else:
+                continue  # across the parts' boundary
+            # Checks read only this mention's part, as if it were scanned alone.
             surface = text[start:end]
             for key in keys:
-                if (
-                    key.kind == "ticker"
-                    and key.exact_case
-                    and not _ticker_context(text, start, end)
-                ):
-                    continue
+                if key.kind == "ticker" and key.exact_case:
+                    part = text[off:stop]
+                    if not _ticker_context(part, start - off, end - off):
+                        continue
                 if key.exact_case and surface != key.form:
                     continue
                 if (
                     key.company.ambiguous
                     and key.exact_case
-                    and not _has_context(key.company, text, low, start, end)
+                    and not _has_context(
+                        key.company, text[off:stop], low[off:stop], start - off, end - off
+                    )
                 ):
                     continue
-                found.append(Mention(key.company.name, start, end, surface, key.kind))
+                parts[seg].append(
+                    Mention(key.company.name, start - off, end - off, surface, key.kind)
+                )
                 break
-        return _drop_overlaps(found)
+        return _drop_overlaps(parts[0]), _drop_overlaps(parts[1])
 
     def companies_in(self, text: str) -> list[str]:
         """Canonical names mentioned in `text`, in order of first mention."""

@@ -62,3 +62,17 @@ def test_normalize_ascii_fast_path_agrees_with_the_general_one() -> None:
     assert normalize("AT&T") == "atandt"
     assert normalize("Société Générale") == "societegenerale"
     assert normalize("Straße") == "strasse"  # casefold, not lower
+
+
+def test_one_scan_of_title_and_summary_finds_what_two_scans_find() -> None:
+    m = CompanyMatcher(CompanyRegistry.bundled())
+    pairs = [
+        ("Mistral raises $600M", "The French startup Mistral AI said investors (NVDA) joined"),
+        ("Scale is hiring", "Scale AI, the data-labelling company, cut staff at Meta's request"),
+        ("Apple sues", "apple and Meta; Google"),
+        ("", "OpenAI"),
+    ]
+    for title, summary in pairs:
+        full = f"{title}\n{summary}"
+        t, s = m.find_parts(full, full.lower(), len(title))
+        assert (t, s) == (m.find(title), m.find(summary))
