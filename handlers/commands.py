@@ -252,7 +252,8 @@ class CommandService:
         lines = []
         for s in rows:
             status = ("disabled" if not s.enabled else
-                      f"failing ×{s.error_count}" if s.error_count else "ok")
+                      f"failing ×{s.error_count}" if s.error_count else
+                      "ok" if s.last_success_at else "new")
             text = f"{s.name} ({s.type}, {status}, {s.item_count} items)"
             if s.last_error:
                 text += f" — last error: {render.trim(s.last_error, 200)}"

@@ -267,3 +267,28 @@ async def test_a_classifier_failure_loses_nothing(
         outcomes, stats = await app.run_once()
         assert outcomes[0].new == 1 and stats.sent == 1
     assert [r["title"] for r in receiver.received] == [DEPARTURE.title]
+
+
+async def test_a_rejected_message_fails_alone_and_resubscribing_resumes_a_channel(
+        storage: dict[str, Any], feeds: FeedServer, receiver: WebhookReceiver) -> None:
+    feeds.set_feed("/a.xml", rss([DEPARTURE, FUNDING]))
+    receiver.fail_next(422)  # this body refused: the next alert still goes
+    async with App(make_config(storage, feeds, receiver, [("A", "/a.xml")])) as app:
+        _, stats = await app.run_once()
+        assert stats.failed == 1 and stats.sent == 1
+        sub = (await app.store.subscriptions("webhook"))[0]
+        assert sub.status == "active"
+        await app.store.mark_failed(await _delivery_to_hook(app), "gone")  # pause it
+        assert (await app.store.subscriptions("webhook"))[0].status == "error"
+        await app.store.subscribe("webhook", sub.channel, "Some Co", ["funding"])
+        assert {s.status for s in await app.store.subscriptions("webhook")} == {"active"}
+
+
+async def _delivery_to_hook(app: App) -> Any:
+    """A delivery to the webhook channel, as the worker would fail it for a gone channel."""
+    from bot.models import Delivery
+
+    event = (await app.store.recent_events(limit=1))[0]
+    return Delivery(id=0, event=event, platform="webhook",
+                    channel=(await app.store.subscriptions("webhook"))[0].channel, attempts=0,
+                    options={})

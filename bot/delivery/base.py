@@ -31,7 +31,13 @@ class TransientError(DeliveryError):
 
 
 class PermanentError(DeliveryError):
-    """Retrying cannot help (channel gone, no access): the subscription gets flagged."""
+    """Retrying cannot help. With `channel_gone` (no access, deleted, archived) the channel's
+    subscriptions are paused; without it only this message failed (say, rejected content)."""
+
+    def __init__(self, message: str, retry_after: float | None = None,
+                 channel_gone: bool = True) -> None:
+        super().__init__(message, retry_after)
+        self.channel_gone = channel_gone
 
 
 class Sender(Protocol):

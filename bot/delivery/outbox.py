@@ -73,10 +73,14 @@ class DeliveryWorker:
                 message_id = await sender.send(d)
             except PermanentError as e:
                 stats.failed += 1
-                await self.store.mark_failed(d, str(e))
-                log.error("delivery failed for good, subscription flagged: %s", e,
+                await self.store.mark_failed(d, str(e), pause_channel=e.channel_gone)
+                if e.channel_gone:
+                    log.error("channel unusable, its subscriptions paused: %s", e,
+                              extra={"channel": d.channel, "item": d.event.link})
+                    return  # the rest of this channel's rows were failed with it
+                log.error("alert rejected, kept as failed: %s", e,
                           extra={"channel": d.channel, "item": d.event.link})
-                return  # the rest of this channel's rows were failed with it
+                continue
             except (TransientError, Exception) as e:
                 retry_after = e.retry_after if isinstance(e, TransientError) else None
                 if not isinstance(e, TransientError):

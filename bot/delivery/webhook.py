@@ -44,7 +44,9 @@ async def post_json(session: aiohttp.ClientSession, url: str, body: dict[str, An
                 raise TransientError(f"HTTP {resp.status}: {text[:200]}",
                                      parse_retry_after(resp.headers.get("Retry-After")))
             if resp.status >= 400:
-                raise PermanentError(f"HTTP {resp.status}: {text[:200]}")
+                # 401/403/404/410: the hook is gone or refuses us; other 4xx: this body.
+                raise PermanentError(f"HTTP {resp.status}: {text[:200]}",
+                                     channel_gone=resp.status in (401, 403, 404, 410))
             return text
     except (aiohttp.ClientError, TimeoutError) as e:
         raise TransientError(f"network error: {e or type(e).__name__}") from None

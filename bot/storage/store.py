@@ -586,6 +586,10 @@ class Store:
                     created_by=created_by, created_at=utcnow(), **values))
             else:
                 await conn.execute(t.subscriptions.update().where(where).values(**values))
+            # Subscribing in a paused channel means someone fixed its access: resume it all.
+            await conn.execute(t.subscriptions.update().where(
+                t.subscriptions.c.platform == platform, t.subscriptions.c.channel == channel,
+                t.subscriptions.c.status == "error").values(status="active", last_error=None))
             got = (await conn.execute(sa.select(t.subscriptions).where(where))).one()
         return _subscription(got), row is None
 
@@ -662,11 +666,14 @@ class Store:
                 status="failed" if give_up else "pending", last_error=error[:2000],
                 next_attempt_at=at, attempts=t.outbox.c.attempts + 1))
 
-    async def mark_failed(self, delivery: Delivery, error: str) -> None:
-        """A permanent failure: keep the row, flag its subscription, stop its channel's queue."""
+    async def mark_failed(self, delivery: Delivery, error: str, pause_channel: bool = True
+                          ) -> None:
+        """A permanent failure: keep the row; if the channel is unusable, pause it too."""
         async with self.engine.begin() as conn:
             await conn.execute(t.outbox.update().where(t.outbox.c.id == delivery.id).values(
                 status="failed", last_error=error[:2000], attempts=t.outbox.c.attempts + 1))
+            if not pause_channel:
+                return
             await conn.execute(t.outbox.update().where(
                 t.outbox.c.platform == delivery.platform,
                 t.outbox.c.channel == delivery.channel,

@@ -139,10 +139,15 @@ def _from_api_error(e: SlackApiError, channel: str) -> TransientError | Permanen
         return TransientError(f"slack: ratelimited ({where})", _retry_after(resp.headers))
     if status >= 500 or error in TRANSIENT_ERRORS:
         return TransientError(f"slack: HTTP {status} {error or 'server error'} ({where})")
-    if error in CHANNEL_ERRORS or error in AUTH_ERRORS:
+    if error in CHANNEL_ERRORS:
         return PermanentError(f"slack: {error} ({where})")
-    # invalid_blocks, msg_too_long, ...: the same payload would be refused again.
-    return PermanentError(f"slack: {error or f'HTTP {status}'} ({where})")
+    if error in AUTH_ERRORS:
+        # The token, not the channel: keep the alert pending until the token is fixed (the
+        # attempt limit still ends it) instead of pausing every subscription.
+        return TransientError(f"slack: {error}: check [slack] bot_token ({where})")
+    # invalid_blocks, msg_too_long, ...: the same payload would be refused again, but the
+    # channel is fine.
+    return PermanentError(f"slack: {error or f'HTTP {status}'} ({where})", channel_gone=False)
 
 
 #: Incoming-webhook answers (plain text with a 4xx) that mean the hook or its channel is gone.

@@ -251,7 +251,7 @@ async def test_feeds_add_list_remove_for_admins(tmp_path: Path, slack: FakeSlack
         assert "Added 'Other Wire' (feed, 1 items)" in shown(reply), shown(reply)
         reply = await command(slack, rt, "feeds list", user_id="U0LISTED")
         assert reply["response_type"] == "ephemeral"
-        assert "Example News (feed, ok, 0 items)" in shown(reply), shown(reply)
+        assert "Example News (feed, new, 0 items)" in shown(reply), shown(reply)
         assert "Other Wire" in shown(reply)
 
         reply = await command(slack, rt, "feeds remove Example News", user_id="U0ADMIN")

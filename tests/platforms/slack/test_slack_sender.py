@@ -113,11 +113,22 @@ async def test_scripted_channel_is_archived_and_revoked_token(
     slack: FakeSlack, sender: SlackSender
 ) -> None:
     slack.fail_next("chat.postMessage", error="channel_is_archived")
-    with pytest.raises(PermanentError, match="channel_is_archived"):
+    with pytest.raises(PermanentError, match="channel_is_archived") as gone:
         await sender.send(delivery())
+    assert gone.value.channel_gone
+    # A revoked token is not the channel's fault: the alert waits for a fixed token.
     slack.revoke(slack.bot_token)
-    with pytest.raises(PermanentError, match="invalid_auth"):
+    with pytest.raises(TransientError, match="invalid_auth"):
         await sender.send(delivery())
+
+
+async def test_rejected_content_fails_the_message_not_the_channel(
+    slack: FakeSlack, sender: SlackSender
+) -> None:
+    slack.fail_next("chat.postMessage", error="invalid_blocks")
+    with pytest.raises(PermanentError, match="invalid_blocks") as e:
+        await sender.send(delivery())
+    assert not e.value.channel_gone
 
 
 def _closed_port() -> int:
