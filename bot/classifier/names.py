@@ -27,6 +27,8 @@ class NameLists:
     places: frozenset[str]
     media: frozenset[str]
     generic: frozenset[str]
+    public_bodies: frozenset[str] = frozenset()
+    noun_endings: tuple[str, ...] = ()
 
 
 @cache
@@ -38,7 +40,14 @@ def name_lists() -> NameLists:
     def words(key: str) -> frozenset[str]:
         return frozenset(str(w).lower() for w in data.get(key, []))
 
-    return NameLists(words("first_names"), words("places"), words("media"), words("generic"))
+    return NameLists(
+        words("first_names"),
+        words("places"),
+        words("media"),
+        words("generic"),
+        words("public_bodies"),
+        tuple(sorted(words("noun_endings"))),
+    )
 
 
 _CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m)$|n['’]t$", re.I)
@@ -61,7 +70,13 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
 
     def common(w: str) -> bool:
         low = w.lower()
-        return low in lists.generic or low in stop or low in lists.places
+        return (
+            low in lists.generic
+            or low in stop
+            or low in lists.places
+            or low in lists.public_bodies
+            or low.endswith(lists.noun_endings)
+        )
 
     # "Meet Justos", "Ousted Flexport", "Apple CEO", "OpenAI Lead Defects": headline words
     # around a name are not part of it.

@@ -65,3 +65,12 @@ def test_clean_name() -> None:
     assert clean_name("Apple CEO", frozenset(), lists) == "Apple"
     assert clean_name("Reuters", frozenset(), lists) is None
     assert clean_name("Garry Tan", frozenset(), lists) is None
+
+
+def test_public_bodies_and_german_topic_nouns_are_not_companies() -> None:
+    lists = name_lists()
+    for body in ("BaFin", "CNMC", "SEC", "European Commission", "Bundeskartellamt", "CNIL"):
+        assert clean_name(body, frozenset(), lists) is None, body
+    for noun in ("Führungswechsel", "Massenentlassungen", "Rekordsummen", "Minister-Rücktritte"):
+        assert clean_name(noun, frozenset(), lists) is None, noun
+    assert clean_name("Samsung", frozenset(), lists) == "Samsung"  # "-ung" alone is no ending
