@@ -93,7 +93,8 @@ def _time(entry: Any, *names: str) -> datetime | None:
     return None
 
 
-def _iso(value: Any) -> datetime | None:
+def parse_iso(value: Any) -> datetime | None:
+    """A UTC datetime from an ISO 8601 string ("Z" included), or None."""
     if not isinstance(value, str):
         return None
     try:
@@ -134,21 +135,22 @@ def parse_json_feed(body: bytes, base_url: str = "") -> ParsedFeed:
             str(entry.get("content_html") or "")) or str(entry.get("content_text") or "")
         summary = html_to_text(summary)
         if not title:
-            title, summary = _split_post(summary)
+            title, summary = split_post(summary)
         authors = entry.get("authors") or (
             [entry["author"]] if isinstance(entry.get("author"), dict) else [])
         author = ", ".join(str(a.get("name", "")) for a in authors if isinstance(a, dict))
         items.append(Item(
             key=item_key(str(entry.get("id") or ""), link, title, summary), title=title,
             summary=summary, link=link,
-            published=_iso(entry.get("date_published")) or _iso(entry.get("date_modified")),
+            published=(parse_iso(entry.get("date_published"))
+                       or parse_iso(entry.get("date_modified"))),
             author=author, lang=_lang(entry.get("language")) or lang,
         ))
     return ParsedFeed(str(doc.get("title") or ""), "json1", lang,
                       str(doc.get("home_page_url") or ""), items)
 
 
-def _split_post(text: str, limit: int = 200) -> tuple[str, str]:
+def split_post(text: str, limit: int = 200) -> tuple[str, str]:
     """Title from a short post: its first sentence or line; the rest is the summary."""
     text = text.strip()
     m = re.search(r"(?<=[.!?])\s+|\n", text)
@@ -180,7 +182,7 @@ def _bridge_fix(title: str, summary: str, link: str, guid: str | None
     title = _BRIDGE_PREFIX.sub("", title)
     summary = _BRIDGE_PREFIX.sub("", summary)
     if not title or summary.startswith(title.rstrip("…. ")) or title.startswith(summary[:60]):
-        title, summary = _split_post(summary or title)
+        title, summary = split_post(summary or title)
     return title, summary, status, status
 
 
@@ -240,7 +242,7 @@ def parse_feed(body: bytes, content_type: str = "", base_url: str = "") -> Parse
             raw_summary = e["content"][0].get("value", "")
         summary = html_to_text(raw_summary)
         if not title and summary:
-            title, summary = _split_post(summary)
+            title, summary = split_post(summary)
         title = _strip_outlet(title, e)
         title, summary, link, guid = _bridge_fix(title, summary, link, e.get("id"))
         e_lang = None

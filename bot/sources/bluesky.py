@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from bot.fetch import Fetcher, FetchError
 from bot.models import Item
-from bot.parse import _split_post, item_key
+from bot.parse import item_key, parse_iso, split_post
 from bot.sources import Polled
 from bot.sources.mastodon import load_cursor
 from bot.sources.ratelimit import RateGate, gated_json
@@ -96,16 +95,6 @@ def apply_facets(text: str, facets: Any) -> str:
     return (out + raw[pos:]).decode("utf-8", "replace")
 
 
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
-
-
 def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -129,7 +118,7 @@ def post_item(post: dict[str, Any]) -> Item:
         desc = str(external.get("description") or "")
         summary = " ".join(" ".join((text, desc)).split())
     else:
-        title, summary = _split_post(text)
+        title, summary = split_post(text)
         summary = " ".join(summary.split())
     uri = str(post.get("uri") or "")
     author = _obj(post.get("author"))
@@ -137,7 +126,7 @@ def post_item(post: dict[str, Any]) -> Item:
     langs = record.get("langs")
     lang = str(langs[0]).lower().split("-")[0] if isinstance(langs, list) and langs else None
     return Item(key=item_key(uri, link, title, summary), title=title, summary=summary,
-                link=link, published=_time(record.get("createdAt")) or _time(
+                link=link, published=parse_iso(record.get("createdAt")) or parse_iso(
                     post.get("indexedAt")), author=author_of(author), lang=lang)
 
 

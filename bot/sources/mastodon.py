@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from bot.fetch import Fetcher, FetchError
 from bot.models import Item
-from bot.parse import _split_post, html_to_text, item_key
+from bot.parse import html_to_text, item_key, parse_iso, split_post
 from bot.sources import Polled
 from bot.sources.ratelimit import RateGate, gated_json
 from bot.storage import SourceRow
@@ -83,16 +82,6 @@ def _id_order(status_id: str) -> tuple[int, str]:
     return (len(status_id), status_id)
 
 
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
-
-
 def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -121,14 +110,14 @@ def status_item(status: dict[str, Any], instance_host: str) -> Item:
         desc = html_to_text(str(card.get("description") or ""))
         summary = " ".join(p for p in (text.replace("\n", " "), desc) if p)
     else:
-        title, summary = _split_post(text)
+        title, summary = split_post(text)
         summary = " ".join(summary.split())
     account = _obj(orig.get("account"))
     link = str(orig.get("url") or orig.get("uri") or "")
     # The original's URI: a boost and its original are one item.
     key = item_key(str(orig.get("uri") or ""), link, title, summary)
     return Item(key=key, title=title, summary=summary, link=link,
-                published=_time(orig.get("created_at")),
+                published=parse_iso(orig.get("created_at")),
                 author=author_of(account, instance_host),
                 lang=(str(orig["language"]).lower() if orig.get("language") else None))
 
