@@ -10,7 +10,7 @@ from typing import Any
 from bot.classifier.extract import departure_facts, dispute_facts, funding_facts
 from bot.classifier.langdetect import Detector
 from bot.classifier.lexicon import Lexicon, bundled_languages, compile_lexicon, match_at
-from bot.classifier.names import clean_name, name_lists, overlaps
+from bot.classifier.names import NameLists, clean_name, name_lists, overlaps
 from bot.companies import CompanyMatcher, CompanyRegistry, Mention
 from bot.companies.matcher import _lower_same_length
 from bot.companies.registry import normalize
@@ -330,7 +330,35 @@ def _about(
         lede = [m.company for m in s_mentions if not _passing(summary, m)]
         if lede:
             add(lede[0], known=True)
-    return list(found.values())
+    out = list(found.values())
+    # A Title Case headline capitalises every word: only the lede shows where a name ends.
+    written = summary if _title_case(title) else f"{title}\n{summary}"
+    for i, name in enumerate(out):
+        if normalize(name) not in registered:
+            out[i] = _fuller(name, written, stop, lists) or name
+    return list(dict.fromkeys(out))
+
+
+_NAME_TOKEN = r"(?:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ][\w&'’.+\-]*[\w&+]|[A-Z])"
+_MORE = re.compile(rf"(?: (?:(?:of|in|de|&) )?{_NAME_TOKEN}){{1,3}}")
+
+
+def _fuller(name: str, text: str, stop: frozenset[str], lists: NameLists) -> str | None:
+    """The longest form of an unregistered `name` the item writes ("Tower" -> "Tower
+    Semiconductor", "Planet" -> "Planet A Foods"): a headline cuts names short."""
+    best = None
+    start = 0
+    while (i := text.find(name, start)) >= 0:
+        start = i + 1
+        if i > 0 and (text[i - 1].isalnum() or text[i - 1] in "-&"):
+            continue  # inside a longer word
+        m = _MORE.match(text, i + len(name))
+        if m is None:
+            continue
+        longer = clean_name(name + m.group(0), stop, lists)
+        if longer and longer.startswith(name + " ") and (best is None or len(longer) > len(best)):
+            best = longer
+    return best
 
 
 _CLAUSE = re.compile(r"[:|]\s+")

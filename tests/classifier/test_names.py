@@ -74,3 +74,19 @@ def test_public_bodies_and_german_topic_nouns_are_not_companies() -> None:
     for noun in ("Führungswechsel", "Massenentlassungen", "Rekordsummen", "Minister-Rücktritte"):
         assert clean_name(noun, frozenset(), lists) is None, noun
     assert clean_name("Samsung", frozenset(), lists) == "Samsung"  # "-ung" alone is no ending
+
+
+def test_a_headline_name_takes_its_fuller_form_from_the_lede(clf: RulesClassifier) -> None:
+    res = clf.classify(
+        "Israel's Brontel plans $8 billion chip plant",
+        "Chipmaker Brontel Semiconductor has submitted a proposal. Brontel Una said no.",
+        "en",
+    )
+    assert res.companies == ["Brontel Semiconductor"]
+    # Title Case headlines capitalise every word: the name does not grow from them.
+    res = clf.classify(
+        "IVF Lawsuit Filed Over Velmora Embryo Culture Media",
+        "Fertility company Velmora faces a proposed class action",
+        "en",
+    )
+    assert res.companies == ["Velmora"]
