@@ -233,6 +233,8 @@ class Lexicon:
     # are ruleset.cues; subject is the verb that makes a headline's opening name its subject
     # ("X raises", "X lève").
     subject: re.Pattern[str] | None = None
+    # The next name of a list a cue introduces: ", Qonto", " y Qonto", " and Kura".
+    list_next: re.Pattern[str] | None = None
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
 
 
@@ -347,8 +349,17 @@ def compile_lexicon(
         kinds=kinds,
         not_names=frozenset(w.lower() for w in data.get("not_names", [])),
         subject=re.compile(rf"(?P<name>{CO_BODY})\s+(?:{verb})", re.I) if verb else None,
+        list_next=_list_next(comp.get("joiners", [])),
         raw=data,
     )
+
+
+def _list_next(joiners: Iterable[str]) -> re.Pattern[str] | None:
+    """", X" or " <joiner> X" right after a name (joiners: "and", "et", "und", "y")."""
+    words = _alt(joiners)
+    if not words:
+        return None
+    return re.compile(rf"(?:,| (?-i:{words})) (?P<name>{CO_BODY})")
 
 
 def phrase_regex(phrase: str) -> str:

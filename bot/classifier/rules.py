@@ -326,6 +326,10 @@ def _about(
                 continue  # no literal anchor of this cue in this part
             for hit in ruleset.matches(cue, text, off, pair[seg] - off, opens):
                 add(hit.group("name"))
+                end = hit.end("name")
+                while lex.list_next is not None and (more := lex.list_next.match(text, end)):
+                    add(more.group("name"))
+                    end = more.end()
     if not found:
         lede = [m.company for m in s_mentions if not _passing(summary, m)]
         if lede:

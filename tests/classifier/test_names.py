@@ -90,3 +90,22 @@ def test_a_headline_name_takes_its_fuller_form_from_the_lede(clf: RulesClassifie
         "en",
     )
     assert res.companies == ["Velmora"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "names"),
+    [
+        (
+            "Las megarrondas en las francesas Pelvo y Quornet suman 1.300 millones",
+            "es",
+            ["Pelvo", "Quornet"],
+        ),
+        ("Fintech startups Zarvo and Kelbit raise $20M", "en", ["Zarvo", "Kelbit"]),
+        ("Die Start-ups Zarvo und Kelbit sammeln 20 Millionen Euro ein", "de", ["Zarvo", "Kelbit"]),
+    ],
+)
+def test_a_cue_introduces_a_list(
+    clf: RulesClassifier, text: str, lang: str, names: list[str]
+) -> None:
+    companies = clf.classify(text, "", lang).companies
+    assert all(n in companies for n in names), companies
