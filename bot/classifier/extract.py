@@ -127,9 +127,7 @@ def _clean_person(name: str, lex: Lexicon) -> str:
     return " ".join(words)
 
 
-def departure_facts(
-    text: str, lex: Lexicon, is_company: Callable[[str], bool]
-) -> dict[str, Any]:
+def departure_facts(text: str, lex: Lexicon, is_company: Callable[[str], bool]) -> dict[str, Any]:
     """The people who leave, their roles, and where they go."""
     people: dict[str, dict[str, str]] = {}
     for p in lex.extract.get("people", ()):

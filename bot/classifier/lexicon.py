@@ -355,7 +355,7 @@ def compile_lexicon(
 
 
 def _list_next(joiners: Iterable[str]) -> re.Pattern[str] | None:
-    """", X" or " <joiner> X" right after a name (joiners: "and", "et", "und", "y")."""
+    """ ", X" or " <joiner> X" right after a name (joiners: "and", "et", "und", "y")."""
     words = _alt(joiners)
     if not words:
         return None
