@@ -29,6 +29,7 @@ class NameLists:
     generic: frozenset[str]
     public_bodies: frozenset[str] = frozenset()
     noun_endings: tuple[str, ...] = ()
+    head_endings: tuple[str, ...] = ()
 
 
 @cache
@@ -47,6 +48,7 @@ def name_lists() -> NameLists:
         words("generic"),
         words("public_bodies"),
         tuple(sorted(words("noun_endings"))),
+        tuple(sorted(words("head_endings"))),
     )
 
 
@@ -81,6 +83,9 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
     # "Meet Justos", "Ousted Flexport", "Apple CEO", "OpenAI Lead Defects": headline words
     # around a name are not part of it.
     while words and common(words[0]):
+        words.pop(0)
+    # "Lieferdienst Brumbly": a German noun heading a name is what it is, not what it is called.
+    while len(words) > 1 and words[0].lower().endswith(lists.head_endings):
         words.pop(0)
     for i in range(1, len(words)):
         if words[i].lower() in lists.generic:
