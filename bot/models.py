@@ -72,6 +72,7 @@ class Event:
     author: str = ""
     links: list[Link] = field(default_factory=list)  # every outlet that covered it
     created_at: datetime | None = None
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

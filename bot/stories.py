@@ -9,7 +9,7 @@ from typing import Any
 from bot.models import Classification, Event
 
 #: Reports of one event published this far apart may be merged without a shared fact.
-SAME_WEEK = timedelta(hours=48)
+CLOSE_IN_TIME = timedelta(hours=48)
 
 
 def _words(text: str) -> set[str]:
@@ -30,17 +30,21 @@ def _amount(ex: dict[str, Any]) -> float | None:
     return float(value) if isinstance(value, int | float) and value > 0 else None
 
 
-def same_story(a: Event, title: str, published: datetime | None, b: Classification) -> bool:
+def same_story(a: Event, title: str, published: datetime | None, b: Classification,
+               new_labels_ok: bool = False) -> bool:
     """True when report b (title, published, classification) tells the story of event a.
 
     It must be about one of a's companies and add no label (a new label is news in its own
-    right). Then it is the same story when the wording is close (same language), when a fact
-    is shared (amount, person, other party), or, across languages, when both came out within
-    48 hours and no fact tells them apart (two amounts, or two sets of people, that differ).
+    right). Then it is the same story when the wording is close, when a fact is shared
+    (amount, person, other party), or, for reports in two languages (whose wording cannot be
+    compared), when both came out within 48 hours and no fact tells them apart.
+    With `new_labels_ok`, b may add labels: it is then a fuller report of a's story.
     """
     if not {c.lower() for c in a.companies} & {c.lower() for c in b.companies}:
         return False
-    if not set(b.labels) <= set(a.labels):
+    if not new_labels_ok and not set(b.labels) <= set(a.labels):
+        return False
+    if not set(b.labels) & set(a.labels):
         return False
     wa, wb = _words(a.title), _words(title)
     if wa and wb and len(wa & wb) / len(wa | wb) >= 0.4:
@@ -55,4 +59,5 @@ def same_story(a: Event, title: str, published: datetime | None, b: Classificati
               or (people_a and people_b) or (parties_a and parties_b))
     if differ or a.published is None or published is None:
         return False
-    return abs(a.published - published) <= SAME_WEEK
+    other_language = bool(a.lang and b.lang and a.lang != b.lang)
+    return other_language and abs(a.published - published) <= CLOSE_IN_TIME

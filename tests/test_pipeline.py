@@ -102,7 +102,7 @@ async def test_a_broken_source_records_its_error_and_others_carry_on(
     setup(feeds)
     feeds.set_feed("/good.xml", rss([DEPARTURE]))
     config = make_config(storage, feeds, receiver, [("Bad", "/bad"), ("Good", "/good.xml")],
-                         timeout="1s")
+                         timeout="2s")
     async with App(config) as app:
         outcomes, stats = await app.run_once()
         by_name = {o.source: o for o in outcomes}
@@ -292,3 +292,30 @@ async def _delivery_to_hook(app: App) -> Any:
     return Delivery(id=0, event=event, platform="webhook",
                     channel=(await app.store.subscriptions("webhook"))[0].channel, attempts=0,
                     options={})
+
+
+async def test_the_seed_story_is_linked_across_outlets_and_languages(
+        storage: dict[str, Any], receiver: WebhookReceiver) -> None:
+    from bot.samples import sample_paths
+
+    paths = {name: str(path) for name, path in sample_paths()}
+    tweet_feed = next(p for n, p in paths.items() if "kenrickcai" in n)
+    french_feed = next(p for n, p in paths.items() if "FrenchWeb" in n)
+
+    def config(sources: list[tuple[str, str]]) -> Any:
+        return config_from_dict({
+            "storage": storage, "polling": {"backfill": "all"},
+            "sources": [{"name": n, "url": u} for n, u in sources],
+            "routes": [{"platform": "webhook", "url": receiver.url,
+                        "companies": ["Stability AI"]}]}, env={})
+
+    async with App(config([("X", tweet_feed)])) as app:  # the tweet breaks the story
+        await app.run_once()
+    async with App(config([("X", tweet_feed), ("FrenchWeb", french_feed)])) as app:
+        await app.run_once()
+    tweet, article = receiver.received
+    assert "researchers are departing" in tweet["title"]
+    assert set(tweet["labels"]) == {"departure", "funding"}
+    assert set(article["labels"]) == {"departure", "funding", "dispute"}
+    # The fuller French report is alerted (it adds the dispute) and links the tweet too.
+    assert {lk["source"] for lk in article["links"]} == {"FrenchWeb", "X"}

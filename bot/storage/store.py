@@ -424,8 +424,11 @@ class Store:
                 # The same article reached through another feed, or another outlet's report
                 # of the same event: add the link to that event, no new alert.
                 existing = await self._event_for_url(conn, ukey, item_id) if ukey else None
+                related: Event | None = None
                 if existing is None and cls.companies:
-                    existing = await self._similar_event(conn, item, cls, now - merge_window)
+                    related = await self._similar_event(conn, item, cls, now - merge_window)
+                    if related is not None and set(cls.labels) <= set(related.labels):
+                        existing = related.id
                 if existing is not None:
                     await conn.execute(self._insert_ignore(t.event_links).values(
                         event_id=existing, url=item.link, source=source.name))
@@ -443,6 +446,13 @@ class Store:
                 if item.link:
                     await conn.execute(t.event_links.insert().values(
                         event_id=event_id, url=item.link, source=source.name))
+                if related is not None:
+                    # A fuller report of a story already alerted: it is a new alert (it adds
+                    # labels), and it lists the earlier coverage with its own.
+                    earlier = [{"event_id": event_id, "url": lk.url, "source": lk.source}
+                               for lk in related.links if lk.url != item.link]
+                    if earlier:
+                        await conn.execute(self._insert_ignore(t.event_links), earlier)
                 targets = [
                     {"event_id": event_id, "subscription_id": s.id, "platform": s.platform,
                      "channel": s.channel, "options": s.options, "status": "pending",
@@ -466,7 +476,8 @@ class Store:
         return (await conn.execute(q)).scalar()
 
     async def _similar_event(self, conn: AsyncConnection, item: Item, cls: Classification,
-                             since: datetime) -> int | None:
+                             since: datetime) -> Event | None:
+        """A recent event telling the same story (possibly with fewer labels), newest first."""
         q = (sa.select(t.events.c.id).select_from(t.events.join(
              t.event_companies, t.event_companies.c.event_id == t.events.c.id))
              .where(t.event_companies.c.company.in_(cls.companies),
@@ -474,15 +485,16 @@ class Store:
              .distinct().order_by(t.events.c.id.desc()).limit(20))
         ids = [r[0] for r in await conn.execute(q)]
         for ev in await self._events(conn, ids):
-            if same_story(ev, item.title, item.published, cls):
-                return ev.id
+            if same_story(ev, item.title, item.published, cls, new_labels_ok=True):
+                return ev
         return None
 
     async def _events(self, conn: AsyncConnection, ids: Sequence[int]) -> list[Event]:
         if not ids:
             return []
         q = (sa.select(t.events, t.items.c.title, t.items.c.link, t.items.c.summary,
-                       t.items.c.published, t.items.c.author, t.sources.c.name.label("source"))
+                       t.items.c.published, t.items.c.author, t.items.c.lang,
+                       t.sources.c.name.label("source"))
              .select_from(t.events.join(t.items, t.items.c.id == t.events.c.item_id)
                           .join(t.sources, t.sources.c.id == t.items.c.source_id))
              .where(t.events.c.id.in_(ids)))
@@ -501,6 +513,7 @@ class Store:
                 scores=dict(m["scores"]), extracted=dict(m["extracted"]),
                 evidence=dict(m["evidence"]), author=m["author"],
                 links=links.get(m["id"], []), created_at=as_utc(m["created_at"]),
+                lang=m["lang"],
             )
         return [by_id[i] for i in ids if i in by_id]
 
