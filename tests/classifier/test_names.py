@@ -29,6 +29,10 @@ def clf() -> RulesClassifier:
         ("Der Lieferdienst Brumbly entlässt 300 Mitarbeiter", "", "de", "Brumbly"),
         ("Der Zahlungsdienstleister Brumbly streicht Stellen", "", "de", "Brumbly"),
         ("Brumbly-Gründer verlässt das Unternehmen", "", "de", "Brumbly"),
+        ("Layoffs hit Korvana as its parent goes shopping", "", "en", "Korvana"),
+        ("Klage gegen Brumbly wegen Datenschutz", "", "de", "Brumbly"),
+        ("Los despidos en Tarvex afectan a 200 personas", "", "es", "Tarvex"),
+        ("Plainte contre Florvane pour contrefaçon", "", "fr", "Florvane"),
         ("Demanda de la compañía española Tarvex Power contra Apple", "", "es", "Tarvex Power"),
     ],
 )
