@@ -27,7 +27,9 @@ _HEAD_AFTER = re.compile(r"^(?:\s*[:|]\s|['’]s?\s|,\s)")
 _AUX = re.compile(r"^\s+(?:to|is|has|will|says|said|reportedly|now|just|also|officially)\b", re.I)
 _PASSING_BEFORE = re.compile(
     r"(?:\b(?:former|ex|onetime|alum of|veteran of|previously at|ehemalige[rnm]?|früher\w*|"
-    r"ancien(?:ne)?s?(?: de| d'| d’)?|antiguo|expresidente de|exdirectivo de)[\s-]*)$",
+    r"ancien(?:ne)?s?(?: de| d'| d’)?|antiguo|expresidente de|exdirectivo de)[\s-]*"
+    # one lower-case word may come between: "former top Google exec"
+    r"(?:(?-i:[a-zà-ÿ]+)\s+)?)$",
     re.I,
 )
 _PASSING_AFTER = re.compile(

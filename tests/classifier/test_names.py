@@ -49,6 +49,7 @@ def test_unknown_company_from_structure(
         ("Pakistan central bank revokes approval of fintech Tag", "en", "Pakistan"),
         ("Ousted Flexport CEO Dave Clark Strikes Back", "en", "Ousted Flexport"),
         ("Es ist wieder richtig was los in Berlin", "de", "Es"),
+        ("Former top SpaceX exec sets up a new VC firm", "en", "SpaceX"),
     ],
 )
 def test_not_companies(clf: RulesClassifier, title: str, lang: str, wrong: str) -> None:
