@@ -62,9 +62,15 @@ def default_name(url: str, title: str) -> str:
 async def add_source(store: Store, fetcher: Fetcher, source_types: dict[str, SourceType],
                      url: str, *, name: str | None = None, type_: str | None = None,
                      interval_s: float | None = None, origin: str = "cli",
-                     check: bool = True) -> tuple[SourceRow, Preview | None]:
-    """Validate by fetching (unless check=False), then save with a unique name."""
+                     check: bool = True, allow_local: bool = True
+                     ) -> tuple[SourceRow, Preview | None]:
+    """Validate by fetching (unless check=False), then save with a unique name.
+
+    Chat users pass allow_local=False: a file path from chat must not read the host's files.
+    """
     url = url.strip().strip("<>")  # Slack wraps links in <...>
+    if is_local(url) and not allow_local:
+        raise AddError(f"{url}: only http(s) URLs can be added here")
     type_ = type_ or detect_type(url, source_types)
     for s in await store.list_sources():
         if s.url == url:

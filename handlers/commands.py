@@ -234,7 +234,7 @@ class CommandService:
             return refused
         try:
             row, pv = await add_source(self.store, self.fetcher, self.source_types, url,
-                                       origin="chat")
+                                       origin="chat", allow_local=False)
         except AddError as e:
             return Reply(f"Not added: {e}", ok=False)
         self.on_sources_changed()
