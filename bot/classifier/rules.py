@@ -282,7 +282,10 @@ def _about(
     found: dict[str, str] = {}  # normalized -> name, in order
     registered: set[str] = set()
 
+    persons: set[str] | None = None  # people the item names next to a role, found on demand
+
     def add(name: str | None, known: bool = False) -> None:
+        nonlocal persons
         if not name:
             return
         if not known:
@@ -293,6 +296,11 @@ def _about(
                 name = clean_name(name, stop, lists)
                 if name is None:
                     return
+                if " " in name:
+                    if persons is None:
+                        persons = _persons(f"{title}\n{summary}", lex)
+                    if normalize(name) in persons:
+                        return  # "CEO Jane Doe", "Jane Doe, the founder": a person
         key = normalize(name)
         if key in found:
             return
@@ -343,6 +351,22 @@ def _about(
         if normalize(name) not in registered:
             out[i] = _fuller(name, written, stop, lists) or name
     return list(dict.fromkeys(out))
+
+
+def _persons(text: str, lex: Lexicon) -> set[str]:
+    """Normalized names a role word introduces or follows ("CEO X Y", "X Y, the CEO of",
+    "fondateur X Y", "Gründer X Y"): people, whatever their first name."""
+    out: set[str] = set()
+    for p in lex.extract.get("people", ()):
+        if "(?P<role>" not in p.pattern:
+            continue  # "X Y resigns" says nothing about X Y being a person rather than a company
+        for m in p.finditer(text):
+            person = m.group("person")
+            if person:
+                words = person.split()
+                out.add(normalize(person))
+                out.add(normalize(" ".join(words[:2])))  # "Jane Doe said" -> "Jane Doe"
+    return out
 
 
 _NAME_TOKEN = r"(?:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ][\w&'’.+\-]*[\w&+]|[A-Z])"

@@ -50,6 +50,9 @@ def test_unknown_company_from_structure(
         ("Ousted Flexport CEO Dave Clark Strikes Back", "en", "Ousted Flexport"),
         ("Es ist wieder richtig was los in Berlin", "de", "Es"),
         ("Former top SpaceX exec sets up a new VC firm", "en", "SpaceX"),
+        ("Quarvel Tisdane, the CEO of Vendrix, resigns", "en", "Quarvel Tisdane"),
+        ("Le fondateur Quarvel Tisdane quitte Vendrix", "fr", "Quarvel Tisdane"),
+        ("Gründer Quarvel Tisdane verlässt Vendrix", "de", "Quarvel Tisdane"),
     ],
 )
 def test_not_companies(clf: RulesClassifier, title: str, lang: str, wrong: str) -> None:
