@@ -83,6 +83,13 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
     # "Meet Justos", "Ousted Flexport", "Apple CEO", "OpenAI Lead Defects": headline words
     # around a name are not part of it.
     while words and common(words[0]):
+        if (
+            len(words) == 2
+            and words[0].lower() in lists.places
+            and not common(words[1])
+            and words[1][:1].isupper()
+        ):
+            break  # "France Digitale", "China Mobile": a place can open a name
         words.pop(0)
     # "Lieferdienst Brumbly": a German noun heading a name is what it is, not what it is called.
     while len(words) > 1 and words[0].lower().endswith(lists.head_endings):
