@@ -324,7 +324,7 @@ def _about(
         for pos in _clause_starts(title):
             hit = lex.subject.match(title, pos)
             if hit:
-                add(hit.group("name"))
+                add(_echoed(hit.group("name"), summary))
     ruleset = lex.ruleset
     for seg, text in enumerate((title, summary)):
         if seg and found:
@@ -351,6 +351,15 @@ def _about(
         if normalize(name) not in registered:
             out[i] = _fuller(name, written, stop, lists) or name
     return list(dict.fromkeys(out))
+
+
+def _echoed(name: str | None, summary: str) -> str | None:
+    """`name` if the lede names it again (or there is no lede): a headline's opening word
+    alone is as often a person, a place or a topic as a company."""
+    if name is None or not summary:
+        return name
+    first = name.split()[0].rstrip("'’s")
+    return name if first in summary else None
 
 
 def _persons(text: str, lex: Lexicon) -> set[str]:

@@ -112,3 +112,12 @@ def test_a_cue_introduces_a_list(
 ) -> None:
     companies = clf.classify(text, "", lang).companies
     assert all(n in companies for n in names), companies
+
+
+def test_a_headline_subject_counts_when_the_lede_names_it_again(clf: RulesClassifier) -> None:
+    lede = "Key officials have been dismissed or resigned since Saturday"
+    assert (
+        "Zorvadi" not in clf.classify("Zorvadi ramps up a drive as officials exit", lede).companies
+    )
+    lede = "Zorvadi, which sells software, said it had closed a round."
+    assert "Zorvadi" in clf.classify("Zorvadi ramps up a drive as staff exit", lede).companies
