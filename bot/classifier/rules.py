@@ -27,7 +27,10 @@ _HEAD_AFTER = re.compile(r"^(?:\s*[:|]\s|['’]s?\s|,\s)")
 _AUX = re.compile(r"^\s+(?:to|is|has|will|says|said|reportedly|now|just|also|officially)\b", re.I)
 _PASSING_BEFORE = re.compile(
     r"(?:\b(?:former|ex|onetime|alum of|veteran of|previously at|ehemalige[rnm]?|früher\w*|"
-    r"ancien(?:ne)?s?(?: de| d'| d’)?|antiguo|expresidente de|exdirectivo de)[\s-]*"
+    r"ancien(?:ne)?s?(?: de| d'| d’)?|antiguo|expresidente de|exdirectivo de|"
+    # a rival or a yardstick, not a party: "plan to take on OpenAI", "apps like Uber"
+    r"tak(?:e|es|ing) on|rival(?:s|ing|ling)?|compet(?:e|es|ing) with|like|such as|than|"
+    r"concurrent(?:e|s)? (?:de |d['’])?|comme|Konkurrent(?:en)? wie|wie|como)[\s-]*"
     # one lower-case word may come between: "former top Google exec"
     r"(?:(?-i:[a-zà-ÿ]+)\s+)?)$",
     re.I,

@@ -50,6 +50,7 @@ def test_unknown_company_from_structure(
         ("Ousted Flexport CEO Dave Clark Strikes Back", "en", "Ousted Flexport"),
         ("Es ist wieder richtig was los in Berlin", "de", "Es"),
         ("Former top SpaceX exec sets up a new VC firm", "en", "SpaceX"),
+        ("Anthropic's $5B, 4-year plan to take on OpenAI", "en", "OpenAI"),
         ("Quarvel Tisdane, the CEO of Vendrix, resigns", "en", "Quarvel Tisdane"),
         ("Le fondateur Quarvel Tisdane quitte Vendrix", "fr", "Quarvel Tisdane"),
         ("Gründer Quarvel Tisdane verlässt Vendrix", "de", "Quarvel Tisdane"),
