@@ -330,24 +330,19 @@ def _about(
                 add(_echoed(hit.group("name"), summary))
     ruleset = lex.ruleset
     for seg, text in enumerate((title, summary)):
-        # Once the headline named companies, the lede's cues only confirm headline words
-        # ("Luma Health's B Round" / "...at Luma Health, the company"): new lede names cost
-        # more than they add.
-        headline_only = bool(seg and found)
+        if seg and found:
+            break  # the headline named its companies: the lede's cues cost more than they add
         off = 0 if seg == 0 else split + 1
         for cue in ruleset.cues:
             pair = candidates.get(cue.id)
             if pair is None or pair[seg] < 0:
                 continue  # no literal anchor of this cue in this part
             for hit in ruleset.matches(cue, text, off, pair[seg] - off, opens):
-                names = [hit.group("name")]
+                add(hit.group("name"))
                 end = hit.end("name")
                 while lex.list_next is not None and (more := lex.list_next.match(text, end)):
-                    names.append(more.group("name"))
+                    add(more.group("name"))
                     end = more.end()
-                for name in names:
-                    if not headline_only or _in_words(name, title):
-                        add(name)
     if not found:
         lede = [m.company for m in s_mentions if not _passing(summary, m)]
         if lede:
@@ -359,17 +354,6 @@ def _about(
         if normalize(name) not in registered:
             out[i] = _fuller(name, written, stop, lists) or name
     return list(dict.fromkeys(out))
-
-
-def _in_words(name: str, text: str) -> bool:
-    """`name` occurs in `text` as whole words."""
-    i = text.find(name)
-    while i >= 0:
-        j = i + len(name)
-        if (i == 0 or not text[i - 1].isalnum()) and (j == len(text) or not text[j].isalnum()):
-            return True
-        i = text.find(name, i + 1)
-    return False
 
 
 def _echoed(name: str | None, summary: str) -> str | None:

@@ -122,13 +122,3 @@ def test_a_headline_subject_counts_when_the_lede_names_it_again(clf: RulesClassi
     )
     lede = "Zorvadi, which sells software, said it had closed a round."
     assert "Zorvadi" in clf.classify("Zorvadi ramps up a drive as staff exit", lede).companies
-
-
-def test_the_lede_confirms_a_headline_name_but_adds_no_new_one(clf: RulesClassifier) -> None:
-    res = clf.classify(
-        "OpenAI and Velmora Health settle",
-        "Velmora Health, the telehealth startup, and Korvana, a fintech company, agreed.",
-        "en",
-    )
-    assert "Velmora Health" in res.companies
-    assert "Korvana" not in res.companies
