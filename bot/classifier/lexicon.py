@@ -86,6 +86,30 @@ class RuleSet:
         opens: dict[int, list[int]] = {}
         if self.automaton.kind != ahocorasick.AHOCORASICK:
             return found, opens
+        get_found, get_open = found.get, opens.get  # bound once: this loop runs per hit
+        for end, (n, ids, opening) in self.automaton.iter(low_text):
+            start = end - n + 1
+            for i in opening:
+                at = get_open(i)
+                if at is None:
+                    opens[i] = [start]
+                else:
+                    at.append(start)
+            if ids:
+                slot = 0 if end < split else 1 if start > split else -1
+                if slot < 0:
+                    continue
+                for i in ids:
+                    pair = get_found(i)
+                    if pair is None:
+                        pair = found[i] = [-1, -1]
+                        pair[slot] = start
+                    elif pair[slot] < 0 or start < pair[slot]:
+                        pair[slot] = start
+        for at in opens.values():
+            if len(at) > 1:
+                at.sort()  # the automaton reports by end: a longer key may start earlier
+        return found, opens
         for end, (n, ids, opening) in self.automaton.iter(low_text):
             start = end - n + 1
             for i in opening:

@@ -322,7 +322,8 @@ def _about(
     for m in t_mentions:
         if not _passing(title, m):
             add(m.company, known=True)
-    if lex.subject is not None and not _title_case(title):
+    title_case = _title_case(title)
+    if lex.subject is not None and not title_case:
         # The name a headline (or its clause after a colon) opens with, before a verb.
         for pos in _clause_starts(title):
             hit = lex.subject.match(title, pos)
@@ -349,7 +350,7 @@ def _about(
             add(lede[0], known=True)
     out = list(found.values())
     # A Title Case headline capitalises every word: only the lede shows where a name ends.
-    written = summary if _title_case(title) else f"{title}\n{summary}"
+    written = summary if title_case else f"{title}\n{summary}"
     for i, name in enumerate(out):
         if normalize(name) not in registered:
             out[i] = _fuller(name, written, stop, lists) or name
