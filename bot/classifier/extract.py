@@ -44,7 +44,12 @@ def amounts(text: str, lex: Lexicon) -> list[tuple[re.Match[str], str, float, st
         num = m.group("num") or m.group("num2")
         cur = (m.group("pre") or m.group("post") or m.group("post2") or "").lower()
         scale = (m.group("scale") or m.group("scale2") or "").lower().rstrip(".")
-        value = parse_number(num or "")
+        worded = m.groupdict().get("worded")
+        if worded:  # "a billion dollars": the phrase holds number and scale
+            value: float | None = lex.worded.get(_SPACES.sub(" ", worded.lower()), None)
+            scale = ""
+        else:
+            value = parse_number(num or "")
         if value is None or not cur:
             continue
         factor = lex.scales.get(scale, lex.scales.get(scale + ".", 1.0)) if scale else 1.0
@@ -91,7 +96,8 @@ def funding_facts(text: str, lex: Lexicon, company: str | None) -> dict[str, Any
         after = text[m.end() : m.end() + 25]
         is_valuation = any(p.search(before) for p in valuation_cues) or bool(
             re.match(
-                r"\s*(?:pre-money |post-money )?(?:valuation|valorisation|Bewertung|valoración)",
+                r"\s*(?:pre-money |post-money )?"
+                r"(?:valuation|valorisation|Bewertung|valoración|bewertet\b)",
                 after,
                 re.I,
             )

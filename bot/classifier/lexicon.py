@@ -249,6 +249,7 @@ class Lexicon:
     role: re.Pattern[str] | None
     money: Gated
     scales: Mapping[str, float]
+    worded: Mapping[str, float]  # "a billion" -> 1e9: amounts written in words
     currencies: Mapping[str, str]
     extract: Mapping[str, tuple[Gated, ...]]
     kinds: tuple[tuple[str, re.Pattern[str]], ...]
@@ -267,8 +268,14 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in ordered)
 
 
-def money_regex(scales: Mapping[str, float], currencies: Mapping[str, str], named: bool) -> str:
-    """Regex of an amount: "$100M", "100 millions de dollars", "1,2 Mrd. Euro", "7 M€"."""
+def money_regex(
+    scales: Mapping[str, float],
+    currencies: Mapping[str, str],
+    named: bool,
+    worded: Mapping[str, float] | None = None,
+) -> str:
+    """Regex of an amount: "$100M", "100 millions de dollars", "1,2 Mrd. Euro", "7 M€";
+    with `worded` ("a billion" -> 1e9), also amounts written in words ("un milliard d'euros")."""
     g = (lambda n, body: f"(?P<{n}>{body})") if named else (lambda n, body: f"(?:{body})")
     cur = _alt(currencies)
     scale = _alt(scales)
@@ -277,11 +284,23 @@ def money_regex(scales: Mapping[str, float], currencies: Mapping[str, str], name
     post = g("post", cur)
     sc = g("scale", scale)
     joiner = r"(?:\s?(?:de|d'|d’|of)\s?)?"
+    # Whole phrases ("a billion", "eine milliarde"): their openings stay selective.
+    words = rf"|\b{g('worded', _alt(worded))}(?![a-zà-ÿ])\s?{joiner}" if worded else ""
     return (
         rf"(?:{pre}\s?{g('num', num)}(?:\s?{sc}(?![a-zà-ÿ]))?\.?(?:\s{post}\b)?"
-        rf"|{g('num2', num)}\s?(?:{g('scale2', scale)}(?![a-zà-ÿ])\.?\s?{joiner})?"
+        rf"|(?:{g('num2', num)}\s?(?:{g('scale2', scale)}(?![a-zà-ÿ])\.?\s?{joiner})?{words})"
         rf"{g('post2', cur)}(?![a-zà-ÿ]))"
     )
+
+
+def worded_amounts(numbers: Mapping[str, float], scales: Mapping[str, float]) -> dict[str, float]:
+    """Every "<number word> <scale word>" phrase and its value: "a billion" -> 1e9."""
+    return {
+        f"{w} {s}": n * v
+        for w, n in numbers.items()
+        for s, v in scales.items()
+        if len(s) > 2  # "a m", "un k": abbreviations follow digits, not words
+    }
 
 
 def amount_regex(scales: Mapping[str, float], currencies: Mapping[str, str]) -> str:
@@ -316,6 +335,8 @@ def compile_lexicon(
     money = data.get("money", {})
     scales = {str(k).lower(): float(v) for k, v in money.get("scales", {}).items()}
     currencies = {str(k).lower(): str(v) for k, v in money.get("currencies", {}).items()}
+    numbers = {str(k).lower(): float(v) for k, v in money.get("numbers", {}).items()}
+    worded = worded_amounts(numbers, scales)
     macros: dict[str, str] = {str(k): str(v) for k, v in data.get("macros", {}).items()}
     macros["NAME"] = _NAME_BODY
     macros["CO"] = CO_BODY
@@ -366,8 +387,9 @@ def compile_lexicon(
         negation=opt("negation"),
         org_words=Gated(org.pattern) if (org := opt("org_words")) is not None else None,
         role=re.compile(macros["ROLE"], re.I) if "ROLE" in macros else None,
-        money=Gated(money_regex(scales, currencies, named=True)),
+        money=Gated(money_regex(scales, currencies, named=True, worded=worded)),
         scales=scales,
+        worded=worded,
         currencies=currencies,
         extract=extract,
         kinds=kinds,

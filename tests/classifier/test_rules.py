@@ -177,3 +177,50 @@ def test_jsonl_errors_name_the_line(clf: RulesClassifier) -> None:
     assert lines[0]["labels"] == ["dispute"]
     assert set(lines[0]) == {"id", "labels", "scores", "companies", "extracted", "evidence"}
     assert "line 2" in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "value", "currency"),
+    [
+        (
+            "Mistral AI raises a billion dollars in a Series C round",
+            "a billion dollars",
+            1e9,
+            "USD",
+        ),
+        (
+            "La start-up Qonto lève un milliard d'euros en série D",
+            "un milliard d'euros",
+            1e9,
+            "EUR",
+        ),
+        (
+            "Celonis sammelt in einer Finanzierungsrunde eine Milliarde Euro ein",
+            "eine Milliarde Euro",
+            1e9,
+            "EUR",
+        ),
+        (
+            "Glovo cierra una ronda de financiación de mil millones de euros",
+            "mil millones de euros",
+            1e9,
+            "EUR",
+        ),
+    ],
+)
+def test_amounts_written_in_words(
+    clf: RulesClassifier, text: str, amount: str, value: float, currency: str
+) -> None:
+    facts = clf.classify(text).extracted["funding"]
+    assert (facts["amount"], facts["amount_value"], facts["currency"]) == (amount, value, currency)
+
+
+def test_an_amount_followed_by_bewertet_is_a_valuation(clf: RulesClassifier) -> None:
+    res = clf.classify(
+        "Celonis schließt eine Finanzierungsrunde über 100 Millionen Dollar ab und wird "
+        "mit elf Milliarden Dollar bewertet, zuvor mit 2 Milliarden Dollar bewertet",
+        lang="de",
+    )
+    facts = res.extracted["funding"]
+    assert facts["amount"] == "100 Millionen Dollar"
+    assert facts["valuation"] == "2 Milliarden Dollar"
