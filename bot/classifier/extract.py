@@ -130,6 +130,12 @@ def _clean_person(name: str, lex: Lexicon) -> str:
         words.pop()
     while words and words[0].lower() in stop:
         words.pop(0)
+    # "CTO Mira Murati", "AI CEO Emad Mostaque": a title before the name, captured with it.
+    if lex.role is not None:
+        for i in range(len(words) - 3, -1, -1):
+            if lex.role.fullmatch(words[i]):
+                words = words[i + 1 :]
+                break
     return " ".join(words)
 
 
@@ -146,6 +152,30 @@ def departure_facts(text: str, lex: Lexicon, is_company: Callable[[str], bool]) 
             role = gd.get("role")
             if role and "role" not in entry:
                 entry["role"] = _SPACES.sub(" ", role.strip())
+    # "Dick Costolo Steps Down" beside "Dick Costolo": a Title Case capture ran on.
+    for n in list(people):
+        short = next(
+            (o for o in people if o != n and (n.startswith(o + " ") or n.endswith(" " + o))),
+            None,
+        )
+        if short is not None:
+            if "role" in people[n]:
+                people[short].setdefault("role", people[n]["role"])
+            del people[n]
+    if len(people) > 1:
+        # "CEO X said CTO Y is leaving": the one who announces is not the one who leaves.
+        # A capture may run on from a name before it ("OpenAI CEO Sam Altman"): compare ends.
+        speakers = [
+            _clean_person(n, lex)
+            for n in _first_names(lex.extract.get("announcer", ()), text, "person")
+        ]
+        leavers = {
+            n: e
+            for n, e in people.items()
+            if not any(s == n or s.endswith(" " + n) for s in speakers)
+        }
+        if leavers:
+            people = leavers
     facts: dict[str, Any] = {}
     if people:
         facts["people"] = list(people.values())

@@ -224,3 +224,24 @@ def test_an_amount_followed_by_bewertet_is_a_valuation(clf: RulesClassifier) -> 
     facts = res.extracted["funding"]
     assert facts["amount"] == "100 Millionen Dollar"
     assert facts["valuation"] == "2 Milliarden Dollar"
+
+
+@pytest.mark.parametrize(
+    ("text", "leavers"),
+    [
+        ("OpenAI CEO Sam Altman said CTO Mira Murati is leaving the company", ["Mira Murati"]),
+        ("Stability AI CEO Emad Mostaque resigns", ["Emad Mostaque"]),
+        ("Twitter CEO Dick Costolo Steps Down, Jack Dorsey Steps In", ["Dick Costolo"]),
+        (
+            "Le PDG Jean Dupont a annoncé que le directeur technique Marc Petit quitte Qonto",
+            ["Marc Petit"],
+        ),
+    ],
+)
+def test_departure_lists_who_leaves_not_who_announces(
+    clf: RulesClassifier, text: str, leavers: list[str]
+) -> None:
+    people = [p["name"] for p in clf.classify(text).extracted["departure"]["people"]]
+    assert people[: len(leavers)] == leavers
+    assert not any(p.endswith(" " + leavers[0]) for p in people)
+    assert "Sam Altman" not in people and "Jean Dupont" not in people
