@@ -90,3 +90,12 @@ def test_company_cues_found_in_the_rules_pass_match_what_their_regex_finds() -> 
         pair = hits.get(cue.id)
         got = [] if pair is None else lex.ruleset.matches(cue, text, 0, pair[0], opens)
         assert [m.span() for m in got] == want, cue.source
+
+
+def test_practical_width_bounds_open_repetitions() -> None:
+    from bot.classifier.anchors import LONGEST_RUN, practical_width
+
+    assert practical_width(r"\bsues?\b") == 4
+    assert practical_width(r"[A-Z]\w+ raises") == 1 + LONGEST_RUN + 7
+    assert practical_width(r"(?:\w+\s+){0,2}fund") == 2 * 2 * LONGEST_RUN + 4
+    assert practical_width(r"(a)\1") is None  # a back-reference: unknown
