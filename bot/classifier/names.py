@@ -95,6 +95,8 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
     while len(words) > 1 and words[0].lower().endswith(lists.head_endings):
         words.pop(0)
     for i in range(1, len(words)):
+        if words[i] == "A" and i + 1 < len(words) and words[i + 1][:1].isupper():
+            continue  # "Planet A Foods": a capital letter inside a name, not the article
         if words[i].lower() in lists.generic:
             words = words[:i]
             break

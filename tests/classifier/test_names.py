@@ -65,6 +65,8 @@ def test_clean_name() -> None:
     assert clean_name("Smartflash LCC", frozenset(), lists) == "Smartflash"
     assert clean_name("Israel's Tower", frozenset(), lists) == "Tower"
     assert clean_name("France Digitale", frozenset(), lists) == "France Digitale"
+    assert clean_name("Planet A Foods", frozenset(), lists) == "Planet A Foods"
+    assert clean_name("Korvana A", frozenset(), lists) == "Korvana"
     assert clean_name("Berlin Startup", frozenset(), lists) is None
     assert clean_name("Apple CEO", frozenset(), lists) == "Apple"
     assert clean_name("Reuters", frozenset(), lists) is None
