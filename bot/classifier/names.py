@@ -97,6 +97,13 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
     for i in range(1, len(words)):
         if words[i] == "A" and i + 1 < len(words) and words[i + 1][:1].isupper():
             continue  # "Planet A Foods": a capital letter inside a name, not the article
+        if (
+            words[i] in ("of", "de")  # not "in": "Gorillas in Dortmund" names a place
+            and i + 1 < len(words)
+            and words[i + 1][:1].isupper()
+            and not common(words[i + 1])
+        ):
+            continue  # "Bank of America", "Banco de Sabadell"; not "Glovo de España"
         if words[i].lower() in lists.generic:
             words = words[:i]
             break

@@ -67,6 +67,9 @@ def test_clean_name() -> None:
     assert clean_name("France Digitale", frozenset(), lists) == "France Digitale"
     assert clean_name("Planet A Foods", frozenset(), lists) == "Planet A Foods"
     assert clean_name("Korvana A", frozenset(), lists) == "Korvana"
+    assert clean_name("Banco de Tarvex", frozenset(), lists) == "Banco de Tarvex"
+    assert clean_name("Glovo de España", frozenset(), lists) == "Glovo"
+    assert clean_name("Zelvo in Dortmund", frozenset(), lists) == "Zelvo"
     assert clean_name("Berlin Startup", frozenset(), lists) is None
     assert clean_name("Apple CEO", frozenset(), lists) == "Apple"
     assert clean_name("Reuters", frozenset(), lists) is None
