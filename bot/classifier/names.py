@@ -104,6 +104,9 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
             and not common(words[i + 1])
         ):
             continue  # "Bank of America", "Banco de Sabadell"; not "Glovo de España"
+        if words[i] in ("of", "in", "de") and i + 1 < len(words) and common(words[i + 1]):
+            words = words[:i]  # "Glovo de España", "Flink in Berlin": the place is not the name
+            break
         if words[i].lower() in lists.generic:
             words = words[:i]
             break
