@@ -155,7 +155,7 @@ def max_width(pattern: str, cap: int = 2000) -> int | None:
     return hi if hi <= cap else None
 
 
-MAX_STARTS = 200  # more distinct openings than this filter too little to be worth indexing
+MAX_STARTS = 1000  # openings tracked while reading a pattern (the shortest of each family are kept)
 _PREFIX_LEN = 6  # literal characters kept per opening: longer ones hit fewer false positions
 _DIGITS = frozenset("0123456789")
 
