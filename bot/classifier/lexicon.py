@@ -176,6 +176,11 @@ class Gated:
         """The regex source."""
         return self.regex.pattern
 
+    @property
+    def indexed(self) -> bool:
+        """Whether it is tried only at openings or near anchors (else: at every position)."""
+        return self._opens or (self._anchored and self._width is not None)
+
     def finditer(self, text: str, low: str | None = None) -> Iterator[re.Match[str]]:
         """What self.regex.finditer(text) finds; `low` is `text` lower-cased, if at hand."""
         if self._automaton is None:
