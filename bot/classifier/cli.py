@@ -8,7 +8,7 @@ import sys
 from typing import Any, TextIO
 
 from bot.classifier import build_classifier
-from bot.classifier.evaluate import evaluate, format_report
+from bot.classifier.evaluate import evaluate, format_report, split_half
 from bot.config import Config
 from bot.models import Classification
 
@@ -24,6 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_classify)
     e = subparsers.add_parser("eval", help="precision, recall and F1 on labelled JSON lines")
     e.add_argument("file", help="labelled JSON lines (dev.jsonl format)")
+    e.add_argument(
+        "--half", choices=("A", "B"), help="only one half of the items (evaluate.split_half)"
+    )
     e.set_defaults(func=run_eval)
 
 
@@ -102,6 +105,9 @@ def run_eval(args: argparse.Namespace, config: Config) -> int:
     except OSError as e:
         print(f"alertbot eval: {args.file}: {e.strerror or e}", file=sys.stderr)
         return 2
+    half = getattr(args, "half", None)
+    if half:
+        rows = [r for r in rows if split_half(str(r.get("id", ""))) == half]
     report = evaluate(clf, rows, registry=getattr(clf, "registry", None))
     print(format_report(report))
     return 0

@@ -245,3 +245,19 @@ def test_departure_lists_who_leaves_not_who_announces(
     assert people[: len(leavers)] == leavers
     assert not any(p.endswith(" " + leavers[0]) for p in people)
     assert "Sam Altman" not in people and "Jean Dupont" not in people
+
+
+def test_eval_on_one_half(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from bot.classifier.cli import run_eval
+    from bot.classifier.evaluate import split_half
+    from bot.config import Config
+
+    rows = [{"id": f"x{i}", "title": "Qonto raises $10M", "labels": ["funding"]} for i in range(20)]
+    path = tmp_path / "d.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    run_eval(argparse.Namespace(file=str(path), half="A"), Config())
+    wanted = sum(split_half(r["id"]) == "A" for r in rows)
+    assert 0 < wanted < len(rows)
+    assert f"{wanted} items in" in capsys.readouterr().out
