@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import math
 import signal
 import zlib
 from collections.abc import Callable, Sequence
@@ -55,7 +56,8 @@ def config_source_rows(config: Config) -> list[tuple[str, str, str, dict[str, An
     for s in config.sources:
         settings: dict[str, Any] = {}
         if s.backfill is not None:
-            settings["backfill"] = s.backfill
+            # JSON has no infinity (PostgreSQL refuses it): "all" stands for it.
+            settings["backfill"] = "all" if math.isinf(s.backfill) else s.backfill
         if s.api_url:
             settings["api_url"] = s.api_url
         if s.lang:

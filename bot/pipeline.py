@@ -123,9 +123,9 @@ class Pipeline:
         window = source.settings.get("backfill")
         if window is None:
             window = self.polling.backfill
-        if math.isinf(window):
+        if window == "all" or math.isinf(window):
             return None
-        return now - timedelta(seconds=window)
+        return now - timedelta(seconds=float(window))
 
     async def _fail(self, source: SourceRow, error: str, retry_after: float | None
                     ) -> PollOutcome:

@@ -56,7 +56,8 @@ class WebhookSender:
     """POSTs alert JSON to the route's URL (delivery.options['url'])."""
 
     platform = "webhook"
-    limits = SenderLimits(max_text=100_000, per_channel_rate=5.0)
+    # A generic receiver declares no limit: 20 a second keeps a burst from flooding it.
+    limits = SenderLimits(max_text=100_000, per_channel_rate=20.0)
 
     def __init__(self) -> None:
         self._session: aiohttp.ClientSession | None = None
