@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.config import DeliveryConfig
+from bot.delivery.base import SenderLimits
 from bot.delivery.outbox import DeliveryWorker
 from bot.delivery.webhook import WebhookSender
 from bot.models import Classification, Item
@@ -35,8 +36,6 @@ async def queue(store: Store, receiver: WebhookReceiver, n: int) -> None:
 
 class PacedWebhook(WebhookSender):
     """The webhook sender with a tighter declared pace, to observe pacing."""
-
-    from bot.delivery.base import SenderLimits
 
     limits = SenderLimits(max_text=100_000, per_channel_rate=10.0)
 
