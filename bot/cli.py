@@ -155,13 +155,14 @@ async def _feeds_list(store: Any) -> int:
         print("no sources yet: `alertbot feeds add URL`, or [[sources]] in the config")
         return 0
     width = min(40, max(len(s.name) for s in rows))
-    print(f"{'NAME':<{width}}  {'TYPE':<9} {'STATUS':<14} {'ITEMS':>5}  {'LAST CHECK':<20} URL")
+    print(f"{'NAME':<{width}}  {'TYPE':<10} {'FROM':<6} {'STATUS':<12} {'ITEMS':>5}  "
+          f"{'LAST CHECK':<20} URL")
     for s in rows:
         status = ("disabled" if not s.enabled else
                   f"failing ×{s.error_count}" if s.error_count else
                   "ok" if s.last_success_at else "new")
-        print(f"{s.name[:width]:<{width}}  {s.type:<9} {status:<14} {s.item_count:>5}  "
-              f"{when(s.last_checked_at):<20} {s.url}")
+        print(f"{s.name[:width]:<{width}}  {s.type:<10} {s.origin:<6} {status:<12} "
+              f"{s.item_count:>5}  {when(s.last_checked_at):<20} {s.url}")
         if s.last_error:
             print(f"{'':<{width}}  last error: {s.last_error}")
     return 0
