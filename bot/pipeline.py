@@ -88,11 +88,15 @@ class Pipeline:
             items = [i if i.lang else replace(i, lang=declared) for i in items]
         try:
             new = await self.store.unseen(source.id, items)
-            classified = await asyncio.to_thread(self._classify, new) if new else []
             cutoff = self._alert_cutoff(source, now)
-            batch = [NewItem(i, c, may_alert=cutoff is None or (i.published is not None
-                                                                  and i.published >= cutoff))
-                     for i, c in zip(new, classified, strict=True)]
+            may = [cutoff is None or (i.published is not None and i.published >= cutoff)
+                   for i in new]
+            # Items too old to alert on (a first poll's backlog) are only recorded as seen:
+            # classifying them would be wasted work.
+            wanted = [i for i, m in zip(new, may, strict=True) if m]
+            found = iter(await asyncio.to_thread(self._classify, wanted) if wanted else [])
+            batch = [NewItem(i, next(found) if m else Classification(), may_alert=m)
+                     for i, m in zip(new, may, strict=True)]
             saved = await self.store.save_items(source, batch) \
                 if batch or not source.first_poll_done else None
         except Exception as e:
