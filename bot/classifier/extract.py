@@ -10,6 +10,21 @@ from bot.classifier.lexicon import Gated, Lexicon
 
 _ROUND_SERIES = re.compile(r"^(?:s[eé]ries?|serie)\s+([a-h]\d?)(.*)$", re.I)
 _SPACES = re.compile(r"\s+")
+# What may end a sentence or clause after an extracted string: never part of the fact shown.
+_TRAILING = " \t\n.,;:!?…'\"’”»)"
+# Particles inside a person's name ("Ludovic Le Moan", "José de los Mozos", "Ursula von der").
+_PARTICLES = frozenset({"de", "del", "de los", "van", "von", "der", "le", "la", "di", "da", "los"})
+
+
+def tidy(value: Any) -> Any:
+    """`value` with trailing punctuation stripped from every string in it ("€600 million.")."""
+    if isinstance(value, str):
+        return value.rstrip(_TRAILING)
+    if isinstance(value, list):
+        return [tidy(v) for v in value]
+    if isinstance(value, dict):
+        return {k: tidy(v) for k, v in value.items()}
+    return value
 
 
 def parse_number(text: str) -> float | None:
@@ -139,14 +154,51 @@ def _clean_person(name: str, lex: Lexicon) -> str:
     return " ".join(words)
 
 
+def looks_like_person(name: str, lex: Lexicon, is_company: Callable[[str], bool]) -> bool:
+    """Capitalised given and family names: no company, role word or acronym ("OpenAI CTO")."""
+    words = name.split()
+    if len(words) < 2 or is_company(name):
+        return False
+    for i, w in enumerate(words):
+        if w.lower() in _PARTICLES and 0 < i < len(words) - 1:
+            continue
+        if not w[:1].isupper() or (len(w) > 1 and w.isupper()):
+            return False  # lower case, or an acronym: "CTO", "AI", "SAP"
+        if not _name_cased(w):
+            return False  # inner capitals of a brand ("OpenAI", "DeepMind")
+        if (lex.role is not None and lex.role.fullmatch(w)) or is_company(w):
+            return False
+    return True
+
+
+def _name_cased(word: str) -> bool:
+    """Capitals only where names have them: "Jean-Pierre", "O'Neil", "McDonald"."""
+    for part in re.split(r"[-'’]", word):
+        part = re.sub(r"^Ma?c(?=[A-Z])", "", part)
+        if any(c.isupper() for c in part[1:]):
+            return False
+    return True
+
+
+def _role_in(name: str, lex: Lexicon) -> str | None:
+    """The role word a rejected name capture holds ("OpenAI CTO" -> "CTO")."""
+    if lex.role is None:
+        return None
+    return next((w for w in name.split() if lex.role.fullmatch(w)), None)
+
+
 def departure_facts(text: str, lex: Lexicon, is_company: Callable[[str], bool]) -> dict[str, Any]:
     """The people who leave, their roles, and where they go."""
     people: dict[str, dict[str, str]] = {}
+    roles: list[str] = []  # roles of leavers the text does not name ("OpenAI CTO resigns")
     for p in lex.extract.get("people", ()):
         for m in p.finditer(text):
             gd = m.groupdict()
             name = _clean_person(gd.get("person") or "", lex)
-            if len(name.split()) < 2 or is_company(name):
+            if not looks_like_person(name, lex, is_company):
+                role = gd.get("role") or _role_in(gd.get("person") or "", lex)
+                if role:
+                    roles.append(_SPACES.sub(" ", role.strip()))
                 continue
             entry = people.setdefault(name, {"name": name})
             role = gd.get("role")
@@ -183,13 +235,19 @@ def departure_facts(text: str, lex: Lexicon, is_company: Callable[[str], bool]) 
         dest = [d for d in dest if d not in people]
         if dest:
             facts["people"][0]["to"] = dest[0]
+    elif roles:
+        facts["people"] = [{"role": r} for r in dict.fromkeys(roles)]
     return facts
 
 
 def dispute_facts(
-    text: str, evidence: list[str], lex: Lexicon, primary: str | None, others: list[str]
+    text: str,
+    evidence: list[str],
+    lex: Lexicon,
+    primary: str | None,
+    is_media: Callable[[str], bool],
 ) -> dict[str, Any]:
-    """The kind of dispute and the other parties to it."""
+    """The kind of dispute and the other side of it: the object or subject of its verb."""
     facts: dict[str, Any] = {}
     # The strongest evidence comes first; its kind is the dispute's kind.
     for phrase in evidence:
@@ -197,10 +255,19 @@ def dispute_facts(
         if kind:
             facts["kind"] = kind
             break
-    parties = [o for o in others if o != primary]
-    for n in _first_names(lex.extract.get("parties", ()), text, "name"):
-        if n != primary and n not in parties and n.lower() not in lex.stopwords:
-            parties.append(n)
+    # Every company the text names is not a party: an investor, a rival, the outlet cited.
+    cited = set(_first_names(lex.extract.get("sources", ()), text, "name"))
+    parties: list[str] = []
+    for key in ("parties", "party_subject"):
+        for n in _first_names(lex.extract.get(key, ()), text, "name"):
+            if (
+                n != primary
+                and n not in parties
+                and n not in cited
+                and n.lower() not in lex.stopwords
+                and not is_media(n)
+            ):
+                parties.append(n)
     if parties:
         facts["parties"] = parties
     return facts

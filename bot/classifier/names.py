@@ -91,6 +91,8 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
         ):
             break  # "France Digitale", "China Mobile": a place can open a name
         words.pop(0)
+    if len(words) >= 2 and words[0].lower() in lists.first_names and words[1][:1].isupper():
+        return None  # "Elon Musk", "Ludovic Le Moan": a person, before "Le" could cut it short
     # "Lieferdienst Brumbly": a German noun heading a name is what it is, not what it is called.
     while len(words) > 1 and words[0].lower().endswith(lists.head_endings):
         words.pop(0)
@@ -107,7 +109,10 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
         if words[i] in ("of", "in", "de") and i + 1 < len(words) and common(words[i + 1]):
             words = words[:i]  # "Glovo de España", "Flink in Berlin": the place is not the name
             break
-        if words[i].lower() in lists.generic:
+        if words[i].lower() in lists.generic or (
+            words[i] not in ("of", "in", "de", "&") and words[i].lower() in stop
+        ):
+            # "Dorsey To Be Interim": a Title Case headline capitalises its function words too.
             words = words[:i]
             break
     while words and words[-1] in ("of", "in", "de", "&"):  # "Apple in court"

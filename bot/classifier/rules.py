@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.classifier.extract import departure_facts, dispute_facts, funding_facts
+from bot.classifier.extract import (
+    departure_facts,
+    dispute_facts,
+    funding_facts,
+    looks_like_person,
+    tidy,
+)
 from bot.classifier.langdetect import Detector
 from bot.classifier.lexicon import Lexicon, bundled_languages, compile_lexicon, match_at
 from bot.classifier.names import NameLists, clean_name, name_lists, overlaps
@@ -242,11 +248,13 @@ class RulesClassifier:
             if facts:
                 out["departure"] = facts
         if "dispute" in labels:
-            others = list(dict.fromkeys(m.company for m in mentions))
-            facts = dispute_facts(text, evidence.get("dispute", []), lex, primary, others)
+            media = name_lists().media
+            facts = dispute_facts(
+                text, evidence.get("dispute", []), lex, primary, lambda n: n.lower() in media
+            )
             if facts:
                 out["dispute"] = facts
-        return out
+        return tidy(out)
 
 
 def _user_rules(config: ClassifierConfig, lang: str) -> dict[str, dict[str, Any]]:
@@ -285,7 +293,9 @@ def _about(
     found: dict[str, str] = {}  # normalized -> name, in order
     registered: set[str] = set()
 
-    persons: set[str] | None = None  # people the item names next to a role, found on demand
+    persons: set[str] | None = None  # people the item names, found on demand
+    # Investors named as such ("led by X") and outlets cited ("selon Forbes"), per part.
+    blocked = (_blocked(title, lex), _blocked(summary, lex))
 
     def add(name: str | None, known: bool = False) -> None:
         nonlocal persons
@@ -299,11 +309,12 @@ def _about(
                 name = clean_name(name, stop, lists)
                 if name is None:
                     return
-                if " " in name:
-                    if persons is None:
-                        persons = _persons(f"{title}\n{summary}", lex)
-                    if normalize(name) in persons:
-                        return  # "CEO Jane Doe", "Jane Doe, the founder": a person
+                if persons is None:
+                    persons = _persons(
+                        f"{title}\n{summary}", lex, lists, lambda n: registry.get(n) is not None
+                    )
+                if normalize(name) in persons:
+                    return  # "CEO Jane Doe", "Jane Doe, the founder", "Mostaque": a person
         key = normalize(name)
         if key in found:
             return
@@ -318,9 +329,10 @@ def _about(
             registered.add(key)
 
     head = _headline_subject(title, lex, t_mentions, candidates)
-    add(head)
+    if not _inside(0, blocked[0]):
+        add(head)
     for m in t_mentions:
-        if not _passing(title, m):
+        if not _passing(title, m) and not _inside(m.start, blocked[0]):
             add(m.company, known=True)
     title_case = _title_case(title)
     if lex.subject is not None and not title_case:
@@ -339,13 +351,20 @@ def _about(
             if pair is None or pair[seg] < 0:
                 continue  # no literal anchor of this cue in this part
             for hit in ruleset.matches(cue, text, off, pair[seg] - off, opens):
+                if _inside(hit.start("name"), blocked[seg]):
+                    continue
                 add(hit.group("name"))
                 end = hit.end("name")
                 while lex.list_next is not None and (more := lex.list_next.match(text, end)):
-                    add(more.group("name"))
+                    if not _inside(more.start("name"), blocked[seg]):
+                        add(more.group("name"))
                     end = more.end()
     if not found:
-        lede = [m.company for m in s_mentions if not _passing(summary, m)]
+        lede = [
+            m.company
+            for m in s_mentions
+            if not _passing(summary, m) and not _inside(m.start, blocked[1])
+        ]
         if lede:
             add(lede[0], known=True)
     out = list(found.values())
@@ -366,19 +385,66 @@ def _echoed(name: str | None, summary: str) -> str | None:
     return name if first in summary else None
 
 
-def _persons(text: str, lex: Lexicon) -> set[str]:
-    """Normalized names a role word introduces or follows ("CEO X Y", "X Y, the CEO of",
-    "fondateur X Y", "Gründer X Y"): people, whatever their first name."""
+def _blocked(text: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Where `text` names investors as such ("led by X, Y") or cites a news outlet ("selon
+    Forbes", "Reuters reported"): spans no company the item is about starts in."""
+    spans: list[tuple[int, int]] = []
+    if not text:
+        return spans
+    for key in ("backers", "sources"):
+        for p in lex.extract.get(key, ()):
+            for m in p.finditer(text):
+                # Backers may be a list ("led by X and Y"); a source is the one name.
+                spans.append((m.start("name"), m.end() if key == "backers" else m.end("name")))
+    return spans
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """`pos` falls in one of `spans`."""
+    return any(a <= pos < b for a, b in spans)
+
+
+_GIVEN_NAME = re.compile(
+    r"(?<![\w&])(?-i:[A-ZÀ-Ý][\w'’\-]+)(?:\s(?:(?:de|van|von|le|la|di|da)\s)?(?-i:[A-ZÀ-Ý][\w'’\-]+)){1,2}"
+)
+
+
+def _persons(
+    text: str, lex: Lexicon, lists: NameLists, registry_has: Callable[[str], bool]
+) -> set[str]:
+    """Normalized names of people and every run of their words: names a role word introduces
+    or follows ("CEO X Y", "X Y, the CEO of", "fondateur X Y"), whatever the first name, and
+    a known first name with capitalised words after it ("Jack Dorsey", "Ludovic Le Moan")."""
     out: set[str] = set()
+    found: list[list[str]] = []
     for p in lex.extract.get("people", ()):
-        if "(?P<role>" not in p.pattern:
-            continue  # "X Y resigns" says nothing about X Y being a person rather than a company
+        with_role = "(?P<role>" in p.pattern
         for m in p.finditer(text):
             person = m.group("person")
-            if person:
-                words = person.split()
-                out.add(normalize(person))
-                out.add(normalize(" ".join(words[:2])))  # "Jane Doe said" -> "Jane Doe"
+            if not person:
+                continue
+            words = person.split()
+            if not with_role:
+                # "X Y resigns" names a person only if X Y is written like one ("Ludovic Le
+                # Moan remplacé"), not like a brand ("Stability AI", "OpenAI CTO").
+                if looks_like_person(person, lex, registry_has):
+                    found.append(words)
+                    out.add(normalize(words[0]))
+                continue
+            out.add(normalize(person))
+            out.add(normalize(" ".join(words[:2])))  # "Jane Doe said" -> "Jane Doe"
+            found.append(words[:2])
+    for m in _GIVEN_NAME.finditer(text):
+        words = m.group(0).split()
+        if words[0].lower() in lists.first_names:
+            found.append(words)
+    # A family name alone ("Mostaque a levé") or a capture that runs on from a given name
+    # ("Dorsey To Be Interim") is the person too: every run of a person's words but the first.
+    for words in found:
+        for i in range(1, len(words)):
+            for j in range(i + 1, len(words) + 1):
+                out.add(normalize(" ".join(words[i:j])))
+        out.add(normalize(" ".join(words)))
     return out
 
 

@@ -89,7 +89,9 @@ def test_french_seed_is_all_three(clf: RulesClassifier) -> None:
     assert res.extracted["funding"]["currency"] == "USD"
     assert res.extracted["dispute"]["kind"] == "accusation"
     assert res.extracted["funding"]["investors"] == ["Intel"]
-    assert "Midjourney" in res.extracted["dispute"]["parties"]
+    # The other side is who accuses; not the investor (Intel) nor the outlet cited (Forbes).
+    assert res.extracted["dispute"]["parties"] == ["Midjourney"]
+    assert "Forbes" not in res.companies and not any("Intel" in c for c in res.companies)
     res2 = clf.classify(tweet)
     assert "departure" in res2.labels and "Stability AI" in res2.companies
 
@@ -262,3 +264,69 @@ def test_eval_on_one_half(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     wanted = sum(split_half(r["id"]) == "A" for r in rows)
     assert 0 < wanted < len(rows)
     assert f"{wanted} items in" in capsys.readouterr().out
+
+
+def test_a_role_with_a_company_is_no_name(clf: RulesClassifier) -> None:
+    res = clf.classify("OpenAI CTO resigns")
+    assert res.extracted["departure"]["people"] == [{"role": "CTO"}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acme CEO Jane Doe resigns",
+        "Acme: Jane McDonald-Smith resigns",
+        "Ludovic Le Moan remplacé à la tête de Sigfox",
+    ],
+)
+def test_people_look_like_people(clf: RulesClassifier, text: str) -> None:
+    for p in clf.classify(text).extracted["departure"]["people"]:
+        words = p["name"].split()
+        assert len(words) >= 2
+        assert not any(w.isupper() and len(w) > 1 for w in words)
+        assert p.get("role") not in words
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("Mistral AI raises €600 million.", "€600 million"),
+        ("Celonis sammelt 1,2 Mrd. Euro ein", "1,2 Mrd. Euro"),
+        ("Qonto lève 1,2 Md€.", "1,2 Md€"),
+    ],
+)
+def test_extracted_strings_end_without_punctuation(
+    clf: RulesClassifier, text: str, amount: str
+) -> None:
+    facts = clf.classify(text).extracted["funding"]
+    assert facts["amount"] == amount
+
+
+def test_lead_investors_are_not_the_companies(clf: RulesClassifier) -> None:
+    res = clf.classify(
+        "Anthropic raises $2 billion in Series E led by Lightspeed at a $60 billion valuation"
+    )
+    assert res.companies == ["Anthropic"]
+    assert res.extracted["funding"]["investors"] == ["Lightspeed"]
+
+
+@pytest.mark.parametrize(
+    ("text", "companies"),
+    [
+        ("Twitter CEO Dick Costolo Steps Down; Jack Dorsey To Be Interim CEO", ["Twitter"]),
+        ("Ludovic Le Moan remplacé à la tête de Sigfox", ["Sigfox"]),
+    ],
+)
+def test_a_person_is_not_a_company(clf: RulesClassifier, text: str, companies: list[str]) -> None:
+    assert clf.classify(text).companies == companies
+
+
+def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
+    res = clf.classify("Midjourney sues Stability AI over scraped data")
+    assert res.extracted["dispute"]["parties"] == ["Stability AI"]
+    res = clf.classify(
+        "Zeelo sues Kura over stolen designs, according to Bloomberg. Reuters reported "
+        "that Kura denies it."
+    )
+    assert res.extracted["dispute"]["parties"] == ["Kura"]
+    assert "Bloomberg" not in res.companies and "Reuters" not in res.companies
