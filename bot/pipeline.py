@@ -78,8 +78,8 @@ class Pipeline:
             wait = max(wait, min(polled.max_age, self.polling.max_backoff))
         next_at = now + timedelta(seconds=wait)
         if polled.status != "ok":
-            await self.store.record_unchanged(source.id, next_at, polled.etag,
-                                              polled.last_modified)
+            await self.store.record_success(source.id, next_at, etag=polled.etag,
+                                            last_modified=polled.last_modified)
             log.debug("%s", polled.status, extra={"source": source.name})
             return PollOutcome(source.name, polled.status)
         declared = source.settings.get("lang")
