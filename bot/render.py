@@ -69,11 +69,12 @@ def facts(event: Event) -> list[Fact]:
     if people:
         shown = []
         for p in people:
-            if not isinstance(p, dict) or not p.get("name"):
+            if not isinstance(p, dict) or not (p.get("name") or p.get("role")):
                 continue
-            s = str(p["name"])
-            if p.get("role"):
-                s += f" ({p['role']})"
+            if p.get("name"):
+                s = str(p["name"]) + (f" ({p['role']})" if p.get("role") else "")
+            else:  # "OpenAI CTO resigns": the role is the news even without a name
+                s = str(p["role"])
             if p.get("to"):
                 s += f" → {p['to']}"
             shown.append(s)
