@@ -27,7 +27,7 @@ from bot.delivery.outbox import DeliveryWorker, DrainStats
 from bot.delivery.webhook import WebhookSender
 from bot.fetch import Fetcher
 from bot.pipeline import Pipeline, PollOutcome
-from bot.sources import SourceType, builtin_types
+from bot.sources import builtin_types
 from bot.storage import SourceRow, Store, Subscription, utcnow
 
 log = logging.getLogger("bot.app")
@@ -86,7 +86,6 @@ class App:
 
     config: Config
     extra_senders: dict[str, Sender] = field(default_factory=dict)
-    extra_source_types: dict[str, SourceType] = field(default_factory=dict)
     store: Store = field(init=False)
     fetcher: Fetcher = field(init=False)
     registry: CompanyRegistry = field(init=False)
@@ -124,7 +123,7 @@ class App:
             self._stack.push_async_callback(s.aclose)
         self.worker = DeliveryWorker(self.store, self.senders, self.config.delivery)
         self.pipeline = Pipeline(self.store, self.fetcher, self.classifier, self.config.polling,
-                                 {**builtin_types(), **self.extra_source_types},
+                                 builtin_types(),
                                  on_alerts=self.worker.wake)
         await self.sync_config()
         await self.sync_search_sources()
