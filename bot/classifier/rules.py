@@ -404,6 +404,7 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
 _GIVEN_NAME = re.compile(
     r"(?<![\w&])(?-i:[A-ZÀ-Ý][\w'’\-]+)(?:\s(?:(?:de|van|von|le|la|di|da)\s)?(?-i:[A-ZÀ-Ý][\w'’\-]+)){1,2}"
 )
@@ -435,7 +436,13 @@ def _persons(
             out.add(normalize(" ".join(words[:2])))  # "Jane Doe said" -> "Jane Doe"
             found.append(words[:2])
     for m in _GIVEN_NAME.finditer(text):
-        words = m.group(0).split()
+        # "Elon Musk's Zorbly": the person is "Elon Musk"; a possessive ends the name.
+        words = []
+        for w in m.group(0).split():
+            bare = _POSSESSIVE.sub("", w)
+            words.append(bare)
+            if bare != w:
+                break
         if words[0].lower() in lists.first_names:
             found.append(words)
     # A family name alone ("Mostaque a levé") or a capture that runs on from a given name

@@ -321,6 +321,13 @@ def test_a_person_is_not_a_company(clf: RulesClassifier, text: str, companies: l
     assert clf.classify(text).companies == companies
 
 
+def test_a_possessive_ends_a_persons_name(clf: RulesClassifier) -> None:
+    res = clf.classify(
+        "Musk's Zorbly raises $10 million", "Elon Musk's Zorbly is raising $10 million."
+    )
+    assert res.companies == ["Zorbly"]
+
+
 def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
     res = clf.classify("Midjourney sues Stability AI over scraped data")
     assert res.extracted["dispute"]["parties"] == ["Stability AI"]
