@@ -35,14 +35,17 @@ _PASSING_BEFORE = re.compile(
     r"(?:\b(?:former|ex|onetime|alum of|veteran of|previously at|ehemalige[rnm]?|früher\w*|"
     r"ancien(?:ne)?s?(?: de| d'| d’)?|antiguo|expresidente de|exdirectivo de|"
     # a rival or a yardstick, not a party: "plan to take on OpenAI", "apps like Uber"
-    r"tak(?:e|es|ing) on|rival(?:s|ing|ling)?|compet(?:e|es|ing) with|like|such as|than|"
+    r"tak(?:e|es|ing) on|rival(?:s|ing|ling)?|compet(?:e|es|ing) with|challeng(?:e|es|ing)|"
+    r"like|such as|than|"
     r"concurrent(?:e|s)? (?:de |d['’])?|comme|Konkurrent(?:en)? wie|wie|como)[\s-]*"
     # one lower-case word may come between: "former top Google exec"
     r"(?:(?-i:[a-zà-ÿ]+)\s+)?)$",
     re.I,
 )
 _PASSING_AFTER = re.compile(
-    r"^(?:-backed|-funded| alum\b| alumni\b| alumnus\b| veteran\b| parent\b| owner\b|"
+    # "the Instagram rival", "Google-Konkurrent": the yardstick, not the subject
+    r"^(?:-backed|-funded| rival\b| competitor\b|-rival\b|-Rivale\b|-Konkurrent|"
+    r" alum\b| alumni\b| alumnus\b| veteran\b| parent\b| owner\b|"
     r"['’]s (?:former|ex-)|-Konzern\b)",
     re.I,
 )

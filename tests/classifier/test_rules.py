@@ -169,6 +169,17 @@ def test_company_in_passing_is_not_about(clf: RulesClassifier) -> None:
     assert "Uber" not in res.companies
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zorbly, the Instagram rival, raises $5M",
+        "Zorbly raises $5M as its app challenges Instagram",
+    ],
+)
+def test_a_rival_named_in_passing_is_not_about(clf: RulesClassifier, text: str) -> None:
+    assert "Instagram" not in clf.classify(text).companies
+
+
 def test_jsonl_errors_name_the_line(clf: RulesClassifier) -> None:
     src = io.StringIO(
         '{"id": 1, "title": "Nokia sues Amazon"}\nnot json\n{"id": 2, "title": "x"}\n'
