@@ -332,8 +332,18 @@ def _about(
             registered.add(key)
 
     head = _headline_subject(title, lex, t_mentions, candidates)
+    if head and title[len(head) :][:1] in (":", "|") and not _BRAND_WORD.match(head):
+        # A kicker before a colon is as often a rubric ("Pitch Deck Teardown:",
+        # "Startup-Verkauf:") as a name, unless written like a brand ("TukToro:", "VAT:").
+        head = _echoed(head, summary)
     if not _inside(0, blocked[0]):
         add(head)
+    for pos in _clause_starts(title)[1:]:
+        # "Pitch Deck Teardown: MiO Marketplace's $550K deck": the clause's own subject,
+        # if the lede names it again.
+        if any(m.start == pos for m in t_mentions) or _inside(pos, blocked[0]):
+            continue
+        add(_echoed(_headline_subject(title[pos:], lex, [], candidates), summary))
     for m in t_mentions:
         if not _passing(title, m) and not _inside(m.start, blocked[0]):
             add(m.company, known=True)
@@ -480,6 +490,8 @@ def _fuller(name: str, text: str, stop: frozenset[str], lists: NameLists) -> str
     return best
 
 
+# One word with a capital or digit inside (not after a hyphen), or an acronym.
+_BRAND_WORD = re.compile(r"^(?:[A-Za-z]+[a-z][A-Z0-9][\w&]*|[A-Z0-9]+[A-Z0-9&.]*)$")
 _CLAUSE = re.compile(r"[:|]\s+")
 _LONG_WORD = re.compile(r"\b[^\W\d_]{4,}")
 

@@ -339,6 +339,15 @@ def test_a_possessive_ends_a_persons_name(clf: RulesClassifier) -> None:
     assert res.companies == ["Zorbly"]
 
 
+def test_a_rubric_before_a_colon_is_not_a_name(clf: RulesClassifier) -> None:
+    res = clf.classify(
+        "Pitch Deck Teardown: Zorbly Market's $550K angel deck",
+        "Zorbly Market, a platform for publishers, raised an angel round of $550,000.",
+    )
+    assert res.companies == ["Zorbly Market"]
+    assert clf.classify("TukToro: Bewertung von 5 Millionen Euro").companies == ["TukToro"]
+
+
 def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
     res = clf.classify("Midjourney sues Stability AI over scraped data")
     assert res.extracted["dispute"]["parties"] == ["Stability AI"]
