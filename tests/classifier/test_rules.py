@@ -348,6 +348,14 @@ def test_a_rubric_before_a_colon_is_not_a_name(clf: RulesClassifier) -> None:
     assert clf.classify("TukToro: Bewertung von 5 Millionen Euro").companies == ["TukToro"]
 
 
+def test_a_corporate_suffix_alone_is_not_a_name(clf: RulesClassifier) -> None:
+    res = clf.classify(
+        "FTC sues to block merger of Zorbly and Quarkly",
+        "The FTC issued a complaint against Zorbly, Inc. and Quarkly, Inc., alleging harm.",
+    )
+    assert "Inc" not in res.companies
+
+
 def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
     res = clf.classify("Midjourney sues Stability AI over scraped data")
     assert res.extracted["dispute"]["parties"] == ["Stability AI"]
