@@ -42,7 +42,7 @@ def label_colour(labels: list[str]) -> int:
 
 def headline(event: Event) -> str:
     """'Funding · Dispute — Stability AI' (labels and companies, no title)."""
-    companies = ", ".join(event.companies) if event.companies else "unknown company"
+    companies = ", ".join(event.companies) if event.companies else "company not named"
     return f"{label_names(event.labels)} — {companies}"
 
 
@@ -102,7 +102,9 @@ def why(event: Event, max_phrases: int = 3) -> str:
 
 def byline(event: Event) -> str:
     """Where it came from: "Kenrick Cai (@kenrickcai) via Bluesky: Kenrick Cai", or the source."""
-    return f"{event.author} via {event.source}" if event.author else event.source
+    if not event.author or event.author.lower() in event.source.lower():
+        return event.source  # "@kenrickcai via @kenrickcai on X" says it twice
+    return f"{event.author} via {event.source}"
 
 
 def when(dt: datetime | None) -> str:

@@ -42,3 +42,13 @@ def test_trim_cuts_at_a_word() -> None:
     assert trim("one two three four", 12) == "one two…"
     assert trim("short", 10) == "short"
     assert len(trim("x" * 50, 10)) == 10
+
+
+def test_byline_names_the_author_once() -> None:
+    from bot.render import byline
+
+    assert byline(event(author="Kenrick Cai (@kenrickcai.bsky.social)", source="Bluesky")) == \
+        "Kenrick Cai (@kenrickcai.bsky.social) via Bluesky"
+    assert byline(event(author="@kenrickcai", source="@kenrickcai on X")) == "@kenrickcai on X"
+    assert byline(event()) == "Wire"
+    assert headline(event(companies=[])) == "Funding · Dispute — company not named"

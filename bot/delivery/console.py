@@ -24,7 +24,7 @@ def format_alert(event: Event, color: bool, width: int = 100) -> str:
     def c(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if color else text
 
-    head = f" {render.label_names(event.labels).upper()} — {', '.join(event.companies) or '?'} "
+    head = f" {render.headline(event).upper()} "
     bar = "━" * max(4, width - len(head) - 2)
     lines = [c(_BOLD + _fg(render.label_colour(event.labels)), f"━━{head}{bar}"),
              c(_BOLD, render.trim(event.title, width * 2))]
