@@ -265,6 +265,10 @@ class Lexicon:
     subject: re.Pattern[str] | None = None
     # The next name of a list a cue introduces: ", Qonto", " y Qonto", " and Kura".
     list_next: re.Pattern[str] | None = None
+    # A headline opening with its subject(s) and a common headline verb, in any case:
+    # "Throne fixes", "BetterHelp to Pay", "Crowdcube and Seedrs agree" (groups name, name2,
+    # verb; verb is None after "to"). The name stops at a verb or function word.
+    opening: re.Pattern[str] | None = None
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
 
 
@@ -401,6 +405,12 @@ def compile_lexicon(
         not_names=frozenset(w.lower() for w in data.get("not_names", [])),
         subject=re.compile(rf"(?P<name>{CO_BODY})\s+(?:{verb})", re.I) if verb else None,
         list_next=_list_next(comp.get("joiners", [])),
+        opening=_opening(
+            comp.get("headline_verbs", []),
+            comp.get("joiners", []),
+            comp.get("infinitive", ""),
+            data.get("stopwords", []),
+        ),
         raw=data,
     )
 
@@ -411,6 +421,22 @@ def _list_next(joiners: Iterable[str]) -> re.Pattern[str] | None:
     if not words:
         return None
     return re.compile(rf"(?:,| (?-i:{words})) (?P<name>{CO_BODY})")
+
+
+def _opening(
+    verbs: Iterable[str], joiners: Iterable[str], infinitive: str, stop: Iterable[str]
+) -> re.Pattern[str] | None:
+    """`Lexicon.opening`: 1-4 capitalised words none of which is a headline verb or a function
+    word (a Title Case headline capitalises both), an optional "<joiner> Y", then a verb."""
+    alt = _alt(verbs)
+    if not alt:
+        return None
+    no = _alt([*verbs, *stop, infinitive])
+    token = rf"(?!(?:{no})\b)(?-i:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ][\w&'’.+\-]*[\w&+]|[A-Z])"
+    name = rf"{token}(?:\s{token}){{0,3}}"
+    joined = rf"(?:\s(?:{_alt(joiners)})\s(?P<name2>{name}))?" if _alt(joiners) else ""
+    to = rf"{re.escape(infinitive)}\s\w+|" if infinitive else ""
+    return re.compile(rf"(?P<name>{name}){joined}\s(?:{to}(?P<verb>{alt}))\b", re.I)
 
 
 def phrase_regex(phrase: str) -> str:

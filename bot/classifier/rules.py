@@ -354,6 +354,24 @@ def _about(
             hit = lex.subject.match(title, pos)
             if hit:
                 add(_echoed(hit.group("name"), summary))
+    if lex.opening is not None:
+        # "Throne fixes ...", "BetterHelp to Pay ...", "Crowdcube and Seedrs agree ...": the
+        # subjects of a common headline verb. A lower-case verb after one name in a sentence-
+        # case headline is sure; a Title Case verb, "to", or a pair must be named in the lede.
+        for pos in _clause_starts(title):
+            hit = lex.opening.match(title, pos)
+            if hit is None:
+                continue
+            verb = hit.group("verb")
+            sure = (
+                verb is not None
+                and verb.islower()
+                and not title_case
+                and hit.group("name2") is None
+            )
+            for group in ("name", "name2"):
+                name = _unmodified(hit.group(group))
+                add(name if sure else _echoed(name, summary))
     ruleset = lex.ruleset
     for seg, text in enumerate((title, summary)):
         if seg and found:
@@ -396,6 +414,16 @@ def _echoed(name: str | None, summary: str) -> str | None:
         return name
     first = name.split()[0].rstrip("'’s")
     return name if first in summary else None
+
+
+_MODIFIER_WORD = re.compile(r"^\S+-(?-i:[a-z])\S*\s+")
+
+
+def _unmodified(name: str | None) -> str | None:
+    """`name` without a modifier before it: "Reliance-backed Viacom18" -> "Viacom18"."""
+    if name is None:
+        return None
+    return _MODIFIER_WORD.sub("", name, count=1) or None
 
 
 def _blocked(text: str, lex: Lexicon) -> list[tuple[int, int]]:

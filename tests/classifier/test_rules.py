@@ -365,3 +365,63 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
     )
     assert res.extracted["dispute"]["parties"] == ["Kura"]
     assert "Bloomberg" not in res.companies and "Reuters" not in res.companies
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "companies"),
+    [
+        # a lower-case headline verb after one name: the subject, even unnamed in the lede
+        (
+            "Throne fixes security bug that exposed home addresses",
+            "A bug at a platform.",
+            "en",
+            ["Throne"],
+        ),
+        # Title Case: the name stops at "to"; the lede must name it again
+        (
+            "BetterHelp to Pay $7.8 Million for Divulging Health Data",
+            "The FTC said BetterHelp, Inc. shared data.",
+            "en",
+            ["BetterHelp"],
+        ),
+        (
+            "Crowdcube and Seedrs agree to merge",
+            "Crowdcube and Seedrs agreed terms.",
+            "en",
+            ["Crowdcube", "Seedrs"],
+        ),
+        (
+            "Zorblat et Quintal fusionnent",
+            "Zorblat et Quintal ont annoncé leur fusion.",
+            "fr",
+            ["Zorblat", "Quintal"],
+        ),
+        (
+            "Zorblat und Quintal fusionieren",
+            "Zorblat und Quintal haben sich geeinigt.",
+            "de",
+            ["Zorblat", "Quintal"],
+        ),
+        (
+            "Zorblat y Quintal se fusionan",
+            "Zorblat y Quintal anunciaron su fusión.",
+            "es",
+            ["Zorblat", "Quintal"],
+        ),
+        (
+            "Reliance-backed Zorblat agrees to buy a unit",
+            "Reliance-backed Zorblat agreed.",
+            "en",
+            ["Zorblat"],
+        ),
+        # people, places and generic openers are not subjects
+        ("Jack Dorsey launches new app", "The former boss launched.", "en", []),
+        ("Berlin launches startup fund", "The city said.", "en", []),
+        ("Summer brings layoffs to tech", "Many firms cut.", "en", []),
+        ("Zorblat and Quintal agree to merge", "The two firms agreed.", "en", []),
+    ],
+)
+def test_a_headline_opens_with_its_subjects(
+    clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
+) -> None:
+    assert clf.classify(title, summary, lang).companies == companies
