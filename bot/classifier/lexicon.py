@@ -409,7 +409,6 @@ def compile_lexicon(
             comp.get("headline_verbs", []),
             comp.get("joiners", []),
             comp.get("infinitive", ""),
-            data.get("stopwords", []),
         ),
         raw=data,
     )
@@ -424,14 +423,15 @@ def _list_next(joiners: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def _opening(
-    verbs: Iterable[str], joiners: Iterable[str], infinitive: str, stop: Iterable[str]
+    verbs: Iterable[str], joiners: Iterable[str], infinitive: str
 ) -> re.Pattern[str] | None:
-    """`Lexicon.opening`: 1-4 capitalised words none of which is a headline verb or a function
-    word (a Title Case headline capitalises both), an optional "<joiner> Y", then a verb."""
+    """`Lexicon.opening`: 1-4 capitalised words none of which is a headline verb, "to" or a
+    joiner (a Title Case headline capitalises them too; clean_name cuts at other function
+    words), an optional "<joiner> Y", then a verb."""
     alt = _alt(verbs)
     if not alt:
         return None
-    no = _alt([*verbs, *stop, infinitive])
+    no = _alt([*verbs, *joiners, infinitive])
     token = rf"(?!(?:{no})\b)(?-i:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ][\w&'’.+\-]*[\w&+]|[A-Z])"
     name = rf"{token}(?:\s{token}){{0,3}}"
     joined = rf"(?:\s(?:{_alt(joiners)})\s(?P<name2>{name}))?" if _alt(joiners) else ""
