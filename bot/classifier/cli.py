@@ -72,7 +72,10 @@ def classify_lines(clf: Any, src: TextIO, out: TextIO, err: TextIO) -> int:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            try:
+                row = json.loads(line)
+            except ValueError as e:
+                raise ValueError(f"not valid JSON ({e})") from None
             if not isinstance(row, dict) or "id" not in row or "title" not in row:
                 raise ValueError("expected an object with at least id and title")
             title, summary = row["title"], row.get("summary") or ""
@@ -80,7 +83,7 @@ def classify_lines(clf: Any, src: TextIO, out: TextIO, err: TextIO) -> int:
                 raise ValueError("title and summary must be strings")
             lang = row.get("lang") if isinstance(row.get("lang"), str) else None
         except ValueError as e:  # json.JSONDecodeError is a ValueError
-            print(f"line {n}: {e}", file=err)
+            print(f"alertbot classify: line {n}: {e}; skipped", file=err)
             status = 1
             continue
         res = clf.classify(title, summary, lang)
@@ -101,7 +104,8 @@ def run_eval(args: argparse.Namespace, config: Config) -> int:
                     try:
                         rows.append(json.loads(line))
                     except ValueError as e:
-                        print(f"line {n}: {e}", file=sys.stderr)
+                        print(f"alertbot eval: line {n}: not valid JSON ({e}); skipped",
+                              file=sys.stderr)
     except OSError as e:
         print(f"alertbot eval: {args.file}: {e.strerror or e}", file=sys.stderr)
         return 2
