@@ -22,7 +22,10 @@ class Detector:
 
     def detect(self, text: str) -> str:
         """The language whose stopwords cover most tokens of `text`; the default when unsure."""
-        low = text.lower()
+        return self.detect_lower(text.lower())
+
+    def detect_lower(self, low: str) -> str:
+        """detect() of a text already lower-cased (str.lower())."""
         counts: dict[str, int] = {}  # each distinct token once: one index probe per type
         for t in _TOKEN.findall(low):
             counts[t] = counts.get(t, 0) + 1

@@ -152,7 +152,7 @@ class Gated:
     """A case-insensitive regex tried only where it can match: at its openings, or from its
     longest span before its first literal anchor (one small automaton pass finds both)."""
 
-    __slots__ = ("_anchored", "_automaton", "_opens", "_width", "regex")
+    __slots__ = ("_anchored", "_automaton", "_keys", "_opens", "_width", "regex")
 
     def __init__(self, pattern: str) -> None:
         self.regex = re.compile(pattern, re.I)
@@ -164,6 +164,7 @@ class Gated:
             keys[k] = keys.get(k, 0) | 1
         for k in opening or ():
             keys[k] = keys.get(k, 0) | 2
+        self._keys = keys
         self._automaton: Any = None
         if keys:
             self._automaton = ahocorasick.Automaton()
@@ -195,6 +196,10 @@ class Gated:
                 first = start
             if bits & 2:
                 at.append(start)
+        return self._scanned(text, first, at)
+
+    def _scanned(self, text: str, first: int, at: list[int]) -> Iterator[re.Match[str]]:
+        """finditer() given the scan of its keys: the first anchor (-1: none), the openings."""
         if self._anchored and first < 0:
             return iter(())
         lo = 0 if first < 0 or self._width is None else max(0, first - self._width)
@@ -206,6 +211,45 @@ class Gated:
     def search(self, text: str, low: str | None = None) -> re.Match[str] | None:
         """What self.regex.search(text) finds."""
         return next(self.finditer(text, low), None)
+
+
+class GatedSet:
+    """Several Gated regexes whose keys one automaton pass finds for all of them."""
+
+    __slots__ = ("_automaton", "_plain", "gated")
+
+    def __init__(self, gated: Iterable[Gated]) -> None:
+        self.gated = tuple(gated)
+        self._plain = tuple(g._automaton is None for g in self.gated)
+        table: dict[str, list[tuple[int, int]]] = {}
+        for i, g in enumerate(self.gated):
+            for k, bits in g._keys.items():
+                table.setdefault(k, []).append((i, bits))
+        self._automaton: Any = None
+        if table:
+            self._automaton = ahocorasick.Automaton()
+            for k, found in table.items():
+                self._automaton.add_word(k, (len(k), tuple(found)))
+            self._automaton.make_automaton()
+
+    def finditers(self, text: str, low: str) -> list[Iterator[re.Match[str]]]:
+        """[g.finditer(text) for g in self.gated], from one scan of `low` (`text` lower-cased
+        by _lower_same_length)."""
+        n = len(self.gated)
+        first = [-1] * n
+        at: list[list[int]] = [[] for _ in range(n)]
+        if self._automaton is not None:
+            for end, (length, found) in self._automaton.iter(low):
+                start = end - length + 1
+                for i, bits in found:
+                    if bits & 1 and (first[i] < 0 or start < first[i]):
+                        first[i] = start
+                    if bits & 2:
+                        at[i].append(start)
+        return [
+            g.regex.finditer(text) if plain else g._scanned(text, first[i], at[i])
+            for i, (g, plain) in enumerate(zip(self.gated, self._plain, strict=True))
+        ]
 
 
 Spec = tuple[str, float, str, bool, bool]  # label, weight, regex, veto, unless_company
@@ -270,6 +314,11 @@ class Lexicon:
     # verb; verb is None after "to"). The name stops at a verb or function word.
     opening: re.Pattern[str] | None = None
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
+    # extract["backers"] then extract["sources"], scanned together (see GatedSet); and
+    # extract["people"].
+    blocking: GatedSet = field(repr=False, default_factory=lambda: GatedSet(()))
+    people: GatedSet = field(repr=False, default_factory=lambda: GatedSet(()))
+    n_backers: int = 0  # how many of `blocking` are backers (the rest are sources)
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -411,6 +460,9 @@ def compile_lexicon(
             comp.get("infinitive", ""),
         ),
         raw=data,
+        blocking=GatedSet((*extract.get("backers", ()), *extract.get("sources", ()))),
+        people=GatedSet(extract.get("people", ())),
+        n_backers=len(extract.get("backers", ())),
     )
 
 

@@ -117,14 +117,20 @@ class RulesClassifier:
         # str.split() splits on the same whitespace as \s+, without a regex.
         title = " ".join((title or "").split())
         summary = " ".join((summary or "").split())
-        code = (lang or "").lower().split("-")[0].split("_")[0]
-        if code not in self._lexicons:
-            code = self.detect_language(f"{title} {summary}")
-        lex = self._lexicons[code]
         full = f"{title}\n{summary}"
         split = len(title)
+        plain = full.lower()
+        if len(plain) == len(full):  # what _lower_same_length() gives, per part too
+            low, t_low, s_low = plain, plain[:split], plain[split + 1 :]
+        else:
+            low = _lower_same_length(full)
+            t_low, s_low = _lower_same_length(title), _lower_same_length(summary)
+        code = (lang or "").lower().split("-")[0].split("_")[0]
+        if code not in self._lexicons:
+            # The same words as in f"{title} {summary}": "\n" separates them as " " does.
+            code = self._detector.detect_lower(plain)
+        lex = self._lexicons[code]
 
-        low = _lower_same_length(full)
         t_mentions, s_mentions = self._matcher.find_parts(full, low, split)
         hits, opens = lex.ruleset.hits(low, split)
         about = _about(
@@ -137,6 +143,7 @@ class RulesClassifier:
             opens,
             self._registry,
             self._name_stop,
+            (low, t_low, s_low),
         )
         has_org = bool(about) or bool(lex.org_words and lex.org_words.search(full, low))
 
@@ -288,6 +295,7 @@ def _about(
     opens: Mapping[int, list[int]],
     registry: CompanyRegistry,
     stop: frozenset[str],
+    lows: tuple[str, str, str],
 ) -> list[str]:
     """The companies the item is about: named in the headline, introduced as companies, else
     the lede's first."""
@@ -298,7 +306,9 @@ def _about(
 
     persons: set[str] | None = None  # people the item names, found on demand
     # Investors named as such ("led by X") and outlets cited ("selon Forbes"), per part.
-    blocked = (_blocked(title, lex), _blocked(summary, lex))
+    full = f"{title}\n{summary}"
+    low, t_low, s_low = lows
+    blocked = (_blocked(title, t_low, lex), _blocked(summary, s_low, lex))
 
     def add(name: str | None, known: bool = False) -> None:
         nonlocal persons
@@ -314,7 +324,7 @@ def _about(
                     return
                 if persons is None:
                     persons = _persons(
-                        f"{title}\n{summary}", lex, lists, lambda n: registry.get(n) is not None
+                        full, low, lex, lists, lambda n: registry.get(n) is not None
                     )
                 if normalize(name) in persons:
                     return  # "CEO Jane Doe", "Jane Doe, the founder", "Mostaque": a person
@@ -426,17 +436,18 @@ def _unmodified(name: str | None) -> str | None:
     return _MODIFIER_WORD.sub("", name, count=1) or None
 
 
-def _blocked(text: str, lex: Lexicon) -> list[tuple[int, int]]:
-    """Where `text` names investors as such ("led by X, Y") or cites a news outlet ("selon
-    Forbes", "Reuters reported"): spans no company the item is about starts in."""
+def _blocked(text: str, low: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Where `text` (`low` lower-cased) names investors as such ("led by X, Y") or cites a
+    news outlet ("selon Forbes", "Reuters reported"): spans no company the item is about
+    starts in."""
     spans: list[tuple[int, int]] = []
     if not text:
         return spans
-    for key in ("backers", "sources"):
-        for p in lex.extract.get(key, ()):
-            for m in p.finditer(text):
-                # Backers may be a list ("led by X and Y"); a source is the one name.
-                spans.append((m.start("name"), m.end() if key == "backers" else m.end("name")))
+    n_backers = lex.n_backers
+    for i, found in enumerate(lex.blocking.finditers(text, low)):
+        for m in found:
+            # Backers may be a list ("led by X and Y"); a source is the one name.
+            spans.append((m.start("name"), m.end() if i < n_backers else m.end("name")))
     return spans
 
 
@@ -452,16 +463,16 @@ _GIVEN_NAME = re.compile(
 
 
 def _persons(
-    text: str, lex: Lexicon, lists: NameLists, registry_has: Callable[[str], bool]
+    text: str, low: str, lex: Lexicon, lists: NameLists, registry_has: Callable[[str], bool]
 ) -> set[str]:
     """Normalized names of people and every run of their words: names a role word introduces
     or follows ("CEO X Y", "X Y, the CEO of", "fondateur X Y"), whatever the first name, and
     a known first name with capitalised words after it ("Jack Dorsey", "Ludovic Le Moan")."""
     out: set[str] = set()
     found: list[list[str]] = []
-    for p in lex.extract.get("people", ()):
+    for p, matches in zip(lex.people.gated, lex.people.finditers(text, low), strict=True):
         with_role = "(?P<role>" in p.pattern
-        for m in p.finditer(text):
+        for m in matches:
             person = m.group("person")
             if not person:
                 continue
