@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -26,9 +27,7 @@ class Detector:
 
     def detect_lower(self, low: str) -> str:
         """detect() of a text already lower-cased (str.lower())."""
-        counts: dict[str, int] = {}  # each distinct token once: one index probe per type
-        for t in _TOKEN.findall(low):
-            counts[t] = counts.get(t, 0) + 1
+        counts = Counter(_TOKEN.findall(low))  # each distinct token once: one probe per type
         if not counts:
             return self.default
         hits = [0] * len(self.langs)

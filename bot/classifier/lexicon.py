@@ -232,9 +232,9 @@ class GatedSet:
                 self._automaton.add_word(k, (len(k), tuple(found)))
             self._automaton.make_automaton()
 
-    def finditers(self, text: str, low: str) -> list[Iterator[re.Match[str]]]:
-        """[g.finditer(text) for g in self.gated], from one scan of `low` (`text` lower-cased
-        by _lower_same_length)."""
+    def finditers(self, text: str, low: str) -> list[tuple[int, Iterator[re.Match[str]]]]:
+        """(i, self.gated[i].finditer(text)) for each regex that may match, from one scan of
+        `low` (`text` lower-cased by _lower_same_length)."""
         n = len(self.gated)
         first = [-1] * n
         at: list[list[int]] = [[] for _ in range(n)]
@@ -247,8 +247,10 @@ class GatedSet:
                     if bits & 2:
                         at[i].append(start)
         return [
-            g.regex.finditer(text) if plain else g._scanned(text, first[i], at[i])
+            (i, g.regex.finditer(text) if plain else g._scanned(text, first[i], at[i]))
             for i, (g, plain) in enumerate(zip(self.gated, self._plain, strict=True))
+            # Skipped: no anchor of an anchored regex, or no opening of one with openings.
+            if plain or not ((g._anchored and first[i] < 0) or (g._opens and not at[i]))
         ]
 
 

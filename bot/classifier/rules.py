@@ -323,9 +323,7 @@ def _about(
                 if name is None:
                     return
                 if persons is None:
-                    persons = _persons(
-                        full, low, lex, lists, lambda n: registry.get(n) is not None
-                    )
+                    persons = _persons(full, low, lex, lists, lambda n: registry.get(n) is not None)
                 if normalize(name) in persons:
                     return  # "CEO Jane Doe", "Jane Doe, the founder", "Mostaque": a person
         key = normalize(name)
@@ -348,7 +346,8 @@ def _about(
         head = _echoed(head, summary)
     if not _inside(0, blocked[0]):
         add(head)
-    for pos in _clause_starts(title)[1:]:
+    clauses = _clause_starts(title)
+    for pos in clauses[1:]:
         # "Pitch Deck Teardown: MiO Marketplace's $550K deck": the clause's own subject,
         # if the lede names it again.
         if any(m.start == pos for m in t_mentions) or _inside(pos, blocked[0]):
@@ -360,7 +359,7 @@ def _about(
     title_case = _title_case(title)
     if lex.subject is not None and not title_case:
         # The name a headline (or its clause after a colon) opens with, before a verb.
-        for pos in _clause_starts(title):
+        for pos in clauses:
             hit = lex.subject.match(title, pos)
             if hit:
                 add(_echoed(hit.group("name"), summary))
@@ -368,7 +367,7 @@ def _about(
         # "Throne fixes ...", "BetterHelp to Pay ...", "Crowdcube and Seedrs agree ...": the
         # subjects of a common headline verb. A lower-case verb after one name in a sentence-
         # case headline is sure; a Title Case verb, "to", or a pair must be named in the lede.
-        for pos in _clause_starts(title):
+        for pos in clauses:
             hit = lex.opening.match(title, pos)
             if hit is None:
                 continue
@@ -444,7 +443,7 @@ def _blocked(text: str, low: str, lex: Lexicon) -> list[tuple[int, int]]:
     if not text:
         return spans
     n_backers = lex.n_backers
-    for i, found in enumerate(lex.blocking.finditers(text, low)):
+    for i, found in lex.blocking.finditers(text, low):
         for m in found:
             # Backers may be a list ("led by X and Y"); a source is the one name.
             spans.append((m.start("name"), m.end() if i < n_backers else m.end("name")))
@@ -470,8 +469,8 @@ def _persons(
     a known first name with capitalised words after it ("Jack Dorsey", "Ludovic Le Moan")."""
     out: set[str] = set()
     found: list[list[str]] = []
-    for p, matches in zip(lex.people.gated, lex.people.finditers(text, low), strict=True):
-        with_role = "(?P<role>" in p.pattern
+    for i, matches in lex.people.finditers(text, low):
+        with_role = "(?P<role>" in lex.people.gated[i].pattern
         for m in matches:
             person = m.group("person")
             if not person:

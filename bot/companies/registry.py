@@ -9,12 +9,14 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """A case-, accent-, spacing- and punctuation-free key ("Stability-AI " -> "stabilityai")."""
     if text.isascii():  # most names: no accents to strip, and casefold() is lower()
