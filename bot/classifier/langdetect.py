@@ -31,11 +31,16 @@ class Detector:
         if not counts:
             return self.default
         hits = [0] * len(self.langs)
-        index = self._index
+        get = self._index.get
+        elided = "'" in low or "’" in low
+        by_bits: dict[int, int] = {}  # language bit set -> tokens: few distinct sets per text
         for t, n in counts.items():
-            bits = index.get(t, 0)
-            if "'" in t or "’" in t:  # French elisions: "l'entreprise" counts as "l'"
-                bits |= index.get(_ELISION.split(t, maxsplit=1)[0] + "'", 0)
+            bits = get(t, 0)
+            if elided and ("'" in t or "’" in t):  # French elisions: "l'entreprise" counts as "l'"
+                bits |= get(_ELISION.split(t, maxsplit=1)[0] + "'", 0)
+            if bits:
+                by_bits[bits] = by_bits.get(bits, 0) + n
+        for bits, n in by_bits.items():
             while bits:
                 low_bit = bits & -bits
                 hits[low_bit.bit_length() - 1] += n

@@ -182,9 +182,12 @@ class RulesClassifier:
                 # Positions are in `full`: the summary starts after the title and "\n".
                 found = lex.ruleset.matches(rule, text, 0 if seg == 0 else split + 1, first, opens)
                 w = rule.weight * weight
-                per = best.setdefault(rule.label, {})
-                low_seen = seen_low.setdefault(rule.label, set())
+                per: dict[int, float] | None = None
+                low_seen: set[str] = set()
                 for m in found:
+                    if per is None:  # set up on the first match: most rules tried find none
+                        per = best.setdefault(rule.label, {})
+                        low_seen = seen_low.setdefault(rule.label, set())
                     phrase = m.group(0).strip()[:80]
                     p_low = phrase.lower()
                     if w <= per.get(rid, 0.0) and p_low in low_seen:
