@@ -90,6 +90,9 @@ def normalize_round(raw: str) -> str:
     return raw[:1].upper() + raw[1:].lower()
 
 
+_RUN_ON = re.compile(r"\.(?=[A-Z])")
+
+
 def _first_names(patterns: tuple[Gated, ...], text: str, group: str) -> list[str]:
     found: list[str] = []
     for p in patterns:
@@ -97,9 +100,15 @@ def _first_names(patterns: tuple[Gated, ...], text: str, group: str) -> list[str
             name = m.groupdict().get(group)
             if name:
                 # Feeds sometimes drop the space after a full stop: "Intel.Cette nouvelle".
-                name = re.split(r"\.(?=[A-Z])", name)[0]
+                name = _RUN_ON.split(name)[0]
                 found.append(name.strip(" .,'’"))
     return list(dict.fromkeys(found))
+
+
+_VALUATION_AFTER = re.compile(
+    r"\s*(?:pre-money |post-money )?(?:valuation|valorisation|Bewertung|valoración|bewertet\b)",
+    re.I,
+)
 
 
 def funding_facts(text: str, lex: Lexicon, company: str | None) -> dict[str, Any]:
@@ -110,12 +119,7 @@ def funding_facts(text: str, lex: Lexicon, company: str | None) -> dict[str, Any
         before = text[max(0, m.start() - 45) : m.start()]
         after = text[m.end() : m.end() + 25]
         is_valuation = any(p.search(before) for p in valuation_cues) or bool(
-            re.match(
-                r"\s*(?:pre-money |post-money )?"
-                r"(?:valuation|valorisation|Bewertung|valoración|bewertet\b)",
-                after,
-                re.I,
-            )
+            _VALUATION_AFTER.match(after)
         )
         if is_valuation:
             facts.setdefault("valuation", written)
@@ -140,7 +144,7 @@ def funding_facts(text: str, lex: Lexicon, company: str | None) -> dict[str, Any
 
 def _clean_person(name: str, lex: Lexicon) -> str:
     words = name.split()
-    stop = lex.stopwords | frozenset(w.lower() for w in lex.raw.get("person_stop", []))
+    stop = lex.person_stop
     while words and words[-1].lower().strip("'’s") in stop:
         words.pop()
     while words and words[0].lower() in stop:
@@ -171,10 +175,14 @@ def looks_like_person(name: str, lex: Lexicon, is_company: Callable[[str], bool]
     return True
 
 
+_NAME_PARTS = re.compile(r"[-'’]")
+_MAC = re.compile(r"^Ma?c(?=[A-Z])")
+
+
 def _name_cased(word: str) -> bool:
     """Capitals only where names have them: "Jean-Pierre", "O'Neil", "McDonald"."""
-    for part in re.split(r"[-'’]", word):
-        part = re.sub(r"^Ma?c(?=[A-Z])", "", part)
+    for part in _NAME_PARTS.split(word):
+        part = _MAC.sub("", part)
         if any(c.isupper() for c in part[1:]):
             return False
     return True

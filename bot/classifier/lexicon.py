@@ -148,6 +148,9 @@ def match_at(
                 end = m.end()
 
 
+_last_lowered: tuple[str, str] = ("", "")  # (text, _lower_same_length(text)): the last one
+
+
 class Gated:
     """A case-insensitive regex tried only where it can match: at its openings, or from its
     longest span before its first literal anchor (one small automaton pass finds both)."""
@@ -187,7 +190,13 @@ class Gated:
         if self._automaton is None:
             return self.regex.finditer(text)
         if low is None:
-            low = _lower_same_length(text)
+            global _last_lowered
+            last = _last_lowered  # one item's extractors scan the same text with several regexes
+            if last[0] is text:
+                low = last[1]
+            else:
+                low = _lower_same_length(text)
+                _last_lowered = (text, low)
         first = -1
         at: list[int] = []
         for end, (n, bits) in self._automaton.iter(low):
@@ -321,6 +330,7 @@ class Lexicon:
     blocking: GatedSet = field(repr=False, default_factory=lambda: GatedSet(()))
     people: GatedSet = field(repr=False, default_factory=lambda: GatedSet(()))
     n_backers: int = 0  # how many of `blocking` are backers (the rest are sources)
+    person_stop: frozenset[str] = frozenset()  # stopwords | person_stop: not part of a name
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -465,6 +475,8 @@ def compile_lexicon(
         blocking=GatedSet((*extract.get("backers", ()), *extract.get("sources", ()))),
         people=GatedSet(extract.get("people", ())),
         n_backers=len(extract.get("backers", ())),
+        person_stop=frozenset(w.lower() for w in data.get("stopwords", []))
+        | frozenset(w.lower() for w in data.get("person_stop", [])),
     )
 
 
