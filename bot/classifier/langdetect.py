@@ -7,6 +7,30 @@ from collections import Counter
 from collections.abc import Mapping
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _letter_class(below: int) -> str:
+    """The characters under `below` that [^\\W\\d_] matches, as a character class body."""
+    letter = re.compile(r"[^\W\d_]")
+    ranges: list[list[int]] = []
+    for c in range(below):
+        if letter.match(chr(c)):
+            if ranges and ranges[-1][1] == c - 1:
+                ranges[-1][1] = c
+            else:
+                ranges.append([c, c])
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+
+
+# _TOKEN with its letters spelt out: a plain character set is tested faster than Unicode
+# categories. The same tokens in a text with no character from U+3000 on (_WIDE).
+_LETTERS_BELOW = 0x3000
+_WIDE = re.compile(f"[^\x00-{chr(_LETTERS_BELOW - 1)}]")
+_LETTER = f"[{_letter_class(_LETTERS_BELOW)}]"
+_NARROW_TOKEN = re.compile(f"{_LETTER}+(?:['’]{_LETTER}+)?")
 _ELISION = re.compile(r"['’]")
 
 
@@ -27,7 +51,8 @@ class Detector:
 
     def detect_lower(self, low: str) -> str:
         """detect() of a text already lower-cased (str.lower())."""
-        counts = Counter(_TOKEN.findall(low))  # each distinct token once: one probe per type
+        tokens = _TOKEN if _WIDE.search(low) else _NARROW_TOKEN
+        counts = Counter(tokens.findall(low))  # each distinct token once: one probe per type
         if not counts:
             return self.default
         hits = [0] * len(self.langs)
