@@ -121,10 +121,11 @@ class RulesClassifier:
         split = len(title)
         plain = full.lower()
         if len(plain) == len(full):  # what _lower_same_length() gives, per part too
-            low, t_low, s_low = plain, plain[:split], plain[split + 1 :]
+            low = parts_low = plain
         else:
             low = _lower_same_length(full)
-            t_low, s_low = _lower_same_length(title), _lower_same_length(summary)
+            # Each part lower-cased alone, as a scan of one part would read it.
+            parts_low = f"{_lower_same_length(title)}\n{_lower_same_length(summary)}"
         code = (lang or "").lower().split("-")[0].split("_")[0]
         if code not in self._lexicons:
             # The same words as in f"{title} {summary}": "\n" separates them as " " does.
@@ -143,7 +144,7 @@ class RulesClassifier:
             opens,
             self._registry,
             self._name_stop,
-            (low, t_low, s_low),
+            (low, parts_low),
         )
         has_org = bool(about) or bool(lex.org_words and lex.org_words.search(full, low))
 
@@ -298,7 +299,7 @@ def _about(
     opens: Mapping[int, list[int]],
     registry: CompanyRegistry,
     stop: frozenset[str],
-    lows: tuple[str, str, str],
+    lows: tuple[str, str],
 ) -> list[str]:
     """The companies the item is about: named in the headline, introduced as companies, else
     the lede's first."""
@@ -310,8 +311,8 @@ def _about(
     persons: set[str] | None = None  # people the item names, found on demand
     # Investors named as such ("led by X") and outlets cited ("selon Forbes"), per part.
     full = f"{title}\n{summary}"
-    low, t_low, s_low = lows
-    blocked = (_blocked(title, t_low, lex), _blocked(summary, s_low, lex))
+    low, parts_low = lows  # `full` lower-cased whole, and part by part
+    blocked = _blocked(full, parts_low, split, lex)
 
     def add(name: str | None, known: bool = False) -> None:
         nonlocal persons
@@ -438,19 +439,20 @@ def _unmodified(name: str | None) -> str | None:
     return _MODIFIER_WORD.sub("", name, count=1) or None
 
 
-def _blocked(text: str, low: str, lex: Lexicon) -> list[tuple[int, int]]:
-    """Where `text` (`low` lower-cased) names investors as such ("led by X, Y") or cites a
-    news outlet ("selon Forbes", "Reuters reported"): spans no company the item is about
-    starts in."""
-    spans: list[tuple[int, int]] = []
-    if not text:
-        return spans
+def _blocked(
+    full: str, low: str, split: int, lex: Lexicon
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Where the title full[:split] and the summary full[split + 1:] (`low` lower-cased)
+    name investors as such ("led by X, Y") or cite a news outlet ("selon Forbes", "Reuters
+    reported"): spans (per part) no company the item is about starts in."""
     n_backers = lex.n_backers
-    for i, found in lex.blocking.finditers(text, low):
-        for m in found:
-            # Backers may be a list ("led by X and Y"); a source is the one name.
-            spans.append((m.start("name"), m.end() if i < n_backers else m.end("name")))
-    return spans
+    out: tuple[list[tuple[int, int]], list[tuple[int, int]]] = ([], [])
+    for spans, iters in zip(out, lex.blocking.finditers_parts(full, low, split), strict=True):
+        for i, found in iters:
+            for m in found:
+                # Backers may be a list ("led by X and Y"); a source is the one name.
+                spans.append((m.start("name"), m.end() if i < n_backers else m.end("name")))
+    return out
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
