@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -71,8 +72,11 @@ class RuleSet:
             if rule.starts is not None:
                 return iter(())  # none of the texts a match begins with occurs
             return rule.regex.finditer(text, pos)
-        lo, hi = pos + off, off + len(text)
-        return match_at(rule.regex, text, [p - off for p in at if lo <= p < hi])
+        # `at` is sorted: the openings inside the part are one slice of it.
+        i, j = bisect_left(at, pos + off), bisect_left(at, off + len(text))
+        if i == j:
+            return iter(())
+        return match_at(rule.regex, text, [p - off for p in at[i:j]] if off else at[i:j])
 
     def hits(self, low_text: str, split: int) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
         """One scan: (rule id -> [first anchor before `split`, first after it], -1 for none;

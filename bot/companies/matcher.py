@@ -216,6 +216,8 @@ def _has_context(company: Company, text: str, low: str, start: int, end: int) ->
 
 
 def _drop_overlaps(found: list[Mention]) -> list[Mention]:
+    if len(found) < 2:
+        return found  # nothing to overlap
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[Mention] = []
     last_end = -1
