@@ -281,7 +281,10 @@ def config_from_dict(
     data: Mapping[str, Any], env: Mapping[str, str] | None = None, origin: str = "config"
 ) -> Config:
     """Validate a parsed TOML tree (after ${ENV} expansion) into a Config."""
-    expanded = expand_env(dict(data), os.environ if env is None else env)
+    try:
+        expanded = expand_env(dict(data), os.environ if env is None else env)
+    except ConfigError as e:
+        raise ConfigError(f"{origin}: invalid configuration\n  {e}") from None
     try:
         return Config.model_validate({**expanded, "path": origin})
     except ValidationError as e:
