@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping
+from itertools import repeat
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -32,6 +32,10 @@ _WIDE = re.compile(f"[^\x00-{chr(_LETTERS_BELOW - 1)}]")
 _LETTER = f"[{_letter_class(_LETTERS_BELOW)}]"
 _NARROW_TOKEN = re.compile(f"{_LETTER}+(?:['’]{_LETTER}+)?")
 _ELISION = re.compile(r"['’]")
+# A text's tokens are counted per language in fields of _COUNT bits of one int: no text has
+# 2**63 tokens (a str is shorter than that), so no field overflows into the next.
+_COUNT = 64
+_FIELD = (1 << _COUNT) - 1
 
 
 class Detector:
@@ -44,6 +48,7 @@ class Detector:
         for bit, lang in enumerate(self.langs):
             for w in stopwords[lang]:
                 self._index[w] = self._index.get(w, 0) | (1 << bit)
+        self._packed = {w: self._pack(bits) for w, bits in self._index.items()}
 
     def detect(self, text: str) -> str:
         """The language whose stopwords cover most tokens of `text`; the default when unsure."""
@@ -51,27 +56,22 @@ class Detector:
 
     def detect_lower(self, low: str) -> str:
         """detect() of a text already lower-cased (str.lower())."""
-        tokens = _TOKEN if _WIDE.search(low) else _NARROW_TOKEN
-        counts = Counter(tokens.findall(low))  # each distinct token once: one probe per type
-        if not counts:
+        narrow = low.isascii() or not _WIDE.search(low)
+        tokens = (_NARROW_TOKEN if narrow else _TOKEN).findall(low)
+        if not tokens:
             return self.default
-        hits = [0] * len(self.langs)
-        get = self._index.get
-        elided = "'" in low or "’" in low
-        by_bits: dict[int, int] = {}  # language bit set -> tokens: few distinct sets per text
-        for t, n in counts.items():
-            bits = get(t, 0)
-            if elided and ("'" in t or "’" in t):  # French elisions: "l'entreprise" counts as "l'"
-                bits |= get(_ELISION.split(t, maxsplit=1)[0] + "'", 0)
-            if bits:
-                by_bits[bits] = by_bits.get(bits, 0) + n
-        for bits, n in by_bits.items():
-            while bits:
-                low_bit = bits & -bits
-                hits[low_bit.bit_length() - 1] += n
-                bits ^= low_bit
+        # One sum gives every language's count: each field of _COUNT bits counts one language.
+        total = sum(map(self._packed.get, tokens, repeat(0)))
+        if "'" in low or "’" in low:
+            get = self._index.get
+            for t in tokens:
+                if "'" in t or "’" in t:  # French elisions: "l'entreprise" counts as "l'"
+                    bits = get(t, 0) | get(_ELISION.split(t, maxsplit=1)[0] + "'", 0)
+                    total += self._pack(bits) - self._packed.get(t, 0)
         best, best_hits = self.default, 0
-        for lang, h in zip(self.langs, hits, strict=True):
+        for lang in self.langs:
+            h = total & _FIELD
+            total >>= _COUNT
             if h > best_hits or (h == best_hits and lang == self.default and h):
                 best, best_hits = lang, h
         if best_hits == 0:
@@ -80,6 +80,17 @@ class Detector:
                 if lang in self.langs and any(ch in low for ch in letters):
                     return lang
         return best
+
+    @staticmethod
+    def _pack(bits: int) -> int:
+        """A bit set of languages as a sum's addend: 1 in the field of each language."""
+        packed, field = 0, 1
+        while bits:
+            if bits & 1:
+                packed |= field
+            bits >>= 1
+            field <<= _COUNT
+        return packed
 
 
 def detect(text: str, stopwords: Mapping[str, frozenset[str]], default: str = "en") -> str:

@@ -28,3 +28,19 @@ def test_ties_go_to_the_default_and_no_stopword_falls_back_to_letters() -> None:
     assert d.detect("Börsengang") == "de"
     assert d.detect("") == "en"
     assert detect("Der Chef und die Firma", STOP) == "de"
+
+
+def test_every_token_counts_once_per_language() -> None:
+    stop = {
+        "en": frozenset({"the", "it's"}),
+        "fr": frozenset({"le", "l'", "l'un", "et"}),
+    }
+    d = Detector(stop)
+    # "l'un" is a French stopword and elides to "l'": one French hit, not two.
+    assert d.detect("l'un the") == "en"
+    assert d.detect("l’un l'un the") == "fr"
+    # Repeated tokens count every time.
+    assert d.detect("the the le et") == "en"
+    assert d.detect("the le le et") == "fr"
+    # No token at all: the default, even with a letter hint like "¿".
+    assert d.detect("¿ 12 ¡") == "en"
