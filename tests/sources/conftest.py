@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 from bot.config import PollingConfig
 from bot.fetch import Fetcher
 from bot.sources import Polled, SourceType
 from bot.storage import SourceRow
 from bot.testing.fake_social import FakeSocial
+from bot.testing.webhook_receiver import WebhookReceiver
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -71,34 +71,6 @@ def poller(fetcher: Fetcher) -> Callable[..., Poller]:
         return Poller(stype, fetcher, url, settings)
 
     return make
-
-
-class WebhookReceiver:
-    """A local endpoint that collects webhook alerts."""
-
-    def __init__(self) -> None:
-        self.alerts: list[dict[str, Any]] = []
-        self.url = ""
-
-    async def handle(self, request: web.Request) -> web.Response:
-        self.alerts.append(await request.json())
-        return web.Response(text="ok")
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[WebhookReceiver]:
-    """A webhook receiver on 127.0.0.1."""
-    rec = WebhookReceiver()
-    app = web.Application()
-    app.router.add_post("/hook", rec.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    rec.url = f"http://{host}:{port}/hook"
-    yield rec
-    await runner.cleanup()
 
 
 @pytest.fixture

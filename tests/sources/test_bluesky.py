@@ -182,15 +182,15 @@ async def test_full_run_alerts_once(seeded: FakeSocial, data: Callable[[str], An
                                         "url": URL, "api_url": seeded.base_url}]), env={})
     async with App(cfg) as app:
         await app.run_once()
-        assert receiver.alerts == []
+        assert receiver.received == []
         template = data("bluesky_author_feed.json")["feed"][0]
         seeded.post_bluesky(DID, new_entry(
             template, "3knew", "Stability AI CEO Emad Mostaque resigns. More soon.",
             "2024-03-23T10:00:00.000Z"))
         await app.run_once()
         await app.run_once()
-        assert len(receiver.alerts) == 1
-        assert receiver.alerts[0]["labels"] == ["departure"]
-        assert receiver.alerts[0]["link"] == f"https://bsky.app/profile/{DID}/post/3knew"
+        assert len(receiver.received) == 1
+        assert receiver.received[0]["labels"] == ["departure"]
+        assert receiver.received[0]["link"] == f"https://bsky.app/profile/{DID}/post/3knew"
         events = await app.store.recent_events()
         assert events[0].author == "Kenrick Cai (@kenrickcai.bsky.social)"

@@ -93,11 +93,11 @@ async def test_full_run_alerts_once(seeded: FakeSocial, app_config: Callable[...
                                         "url": URL, "api_url": seeded.base_url}]), env={})
     async with App(cfg) as app:
         await app.run_once()
-        assert receiver.alerts == []
+        assert receiver.received == []
         seeded.hn_hits.append(new_hit(seeded.hn_hits[0], 41000000,
                                       "Stability AI CEO Emad Mostaque resigns", 1711300000))
         await app.run_once()
         await app.run_once()
-        assert len(receiver.alerts) == 1
-        assert receiver.alerts[0]["link"] == "https://www.example-news.com/hn-41000000"
-        assert receiver.alerts[0]["labels"] == ["departure"]
+        assert len(receiver.received) == 1
+        assert receiver.received[0]["link"] == "https://www.example-news.com/hn-41000000"
+        assert receiver.received[0]["labels"] == ["departure"]

@@ -182,20 +182,20 @@ async def test_full_run_alerts_once(api: FakeSocial, data: Callable[[str], Any],
     ]), env={})
     async with App(cfg) as app:
         await app.run_once()  # the first poll records what is there, silently
-        assert receiver.alerts == []
+        assert receiver.received == []
         template = data("mastodon_statuses.json")[0]
         api.post_mastodon(ACCOUNT_ID, new_status(
             template, "112140000000000000",
             "<p>Stability AI raises $80 million in new funding round led by Lightspeed.</p>"))
         outcomes, _ = await app.run_once()
-        assert len(receiver.alerts) == 1
-        alert = receiver.alerts[0]
+        assert len(receiver.received) == 1
+        alert = receiver.received[0]
         assert alert["companies"][0] == "Stability AI" and alert["labels"] == ["funding"]
         assert alert["link"] == "https://mastodon.social/@kenrickcai/112140000000000000"
         events = await app.store.recent_events()
         assert events[0].author == "Kenrick Cai (@kenrickcai@mastodon.social)"
         await app.run_once()
-        assert len(receiver.alerts) == 1
+        assert len(receiver.received) == 1
         gone = await app.store.get_source("Gone")
         assert gone is not None and gone.error_count == 3
         assert "@nobody not found on mastodon.social" in (gone.last_error or "")

@@ -126,13 +126,13 @@ async def test_full_run_alerts_once(seeded: FakeSocial, data: Callable[[str], An
                                         "url": URL, "api_url": seeded.base_url}]), env={})
     async with App(cfg) as app:
         await app.run_once()
-        assert receiver.alerts == []
+        assert receiver.received == []
         template = data("reddit_new.json")["data"]["children"][0]
         seeded.subreddits["stablediffusion"].insert(0, new_post(
             template, 1, "Stability AI raises $80 million in new funding round led by "
             "Lightspeed", 1711200000.0))
         await app.run_once()
         await app.run_once()
-        assert len(receiver.alerts) == 1
-        assert receiver.alerts[0]["link"] == "https://www.example-news.com/story-1"
-        assert receiver.alerts[0]["labels"] == ["funding"]
+        assert len(receiver.received) == 1
+        assert receiver.received[0]["link"] == "https://www.example-news.com/story-1"
+        assert receiver.received[0]["labels"] == ["funding"]

@@ -64,12 +64,6 @@ async def slack() -> AsyncIterator[FakeSlack]:
         yield fake
 
 
-@pytest.fixture
-async def feeds() -> AsyncIterator[FeedServer]:
-    async with FeedServer() as srv:
-        yield srv
-
-
 def make_config(tmp_path: Path, slack: FakeSlack, *, mode: str = "http",
                 bot_token: str | None = None, app_token: str | None = None,
                 listen: str = "127.0.0.1:0", sources: list[dict[str, Any]] | None = None,
