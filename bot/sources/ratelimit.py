@@ -6,11 +6,11 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.fetch import Fetcher, FetchError
+from bot.fetch import Fetcher, FetchError, parse_retry_after
+from bot.parse import parse_iso
 
 #: Cool-down after a 429 (or 503) that did not say how long to wait.
 DEFAULT_COOLDOWN = 60.0
@@ -39,17 +39,10 @@ def reset_seconds(value: str, now: float) -> float | None:
     if n is not None:
         # Reddit and the IETF draft send a delta; Bluesky sends an epoch timestamp.
         return max(0.0, n - now) if n > 1e9 else max(0.0, n)
-    when: datetime | None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - now)
+    when = parse_iso(value)
+    if when is not None:
+        return max(0.0, when.timestamp() - now)
+    return parse_retry_after(value, datetime.fromtimestamp(now, UTC))
 
 
 @dataclass(slots=True)
@@ -88,6 +81,11 @@ class RateGate:
         if until > st.until:
             st.until, st.reason = until, reason
 
+    def _reset(self, headers: Mapping[str, str]) -> float | None:
+        h = {k.lower(): v for k, v in headers.items()}
+        raw = next((h[k] for k in _RESET if k in h), None)
+        return reset_seconds(raw, self._wall()) if raw else None
+
     def record(self, host: str, headers: Mapping[str, str]) -> None:
         """Learn from a successful response: out of quota means wait until the reset."""
         h = {k.lower(): v for k, v in headers.items()}
@@ -101,15 +99,18 @@ class RateGate:
         # Reddit counts in fractions ("0.0"); below one whole request is none left.
         if left >= 1:
             return
-        reset_raw = next((h[k] for k in _RESET if k in h), None)
-        wait = reset_seconds(reset_raw, self._wall()) if reset_raw else None
+        wait = self._reset(h)
         self.cool(host, DEFAULT_COOLDOWN if wait is None else wait, "quota used up")
 
     def record_error(self, host: str, err: FetchError) -> None:
-        """Learn from a failure: 429 (and 503 with Retry-After) cool the host down."""
+        """Learn from a failure: 429 (and 503 with Retry-After) cool the host down.
+
+        A 429 without Retry-After often still says when the quota resets (Reddit's
+        X-Ratelimit-Reset, Bluesky's ratelimit-reset): that beats a blind default.
+        """
         if err.status == 429:
-            self.cool(host, err.retry_after if err.retry_after is not None else DEFAULT_COOLDOWN,
-                      "HTTP 429")
+            wait = err.retry_after if err.retry_after is not None else self._reset(err.headers)
+            self.cool(host, DEFAULT_COOLDOWN if wait is None else wait, "HTTP 429")
         elif err.status == 503 and err.retry_after is not None:
             self.cool(host, err.retry_after, "HTTP 503")
 

@@ -23,6 +23,8 @@ def test_reset_formats() -> None:
     assert reset_seconds(str(int(NOW) + 90), NOW) == 90  # Bluesky: epoch
     iso = datetime.fromtimestamp(NOW + 30, UTC).isoformat().replace("+00:00", ".000Z")
     assert reset_seconds(iso, NOW) == pytest.approx(30)  # Mastodon: ISO 8601
+    http_date = "Fri, 22 Mar 2024 09:34:20 GMT"  # NOW + 60 s, as an HTTP date
+    assert reset_seconds(http_date, NOW) == pytest.approx(60)
     assert reset_seconds("garbage", NOW) is None
 
 
@@ -53,6 +55,13 @@ def test_429_without_retry_after_uses_default() -> None:
     assert gate.wait_for("h") == DEFAULT_COOLDOWN
     gate.record_error("h", FetchError("http", "HTTP 500", status=500))
     assert gate.wait_for("h") == DEFAULT_COOLDOWN
+
+
+def test_429_without_retry_after_waits_for_the_quota_reset_header() -> None:
+    gate = RateGate(clock=Clock(), wall=lambda: NOW)
+    gate.record_error("h", FetchError("http", "HTTP 429", status=429,
+                                      headers={"x-ratelimit-reset": "7"}))
+    assert gate.wait_for("h") == 7
 
 
 def test_host_key_has_port() -> None:
