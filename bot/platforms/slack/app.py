@@ -46,6 +46,13 @@ def parse_listen(listen: str) -> tuple[str, int]:
     return host.strip("[]") or "0.0.0.0", int(port)
 
 
+def _rejected(which: str, e: SlackApiError, hint: str) -> StartupError:
+    """'Slack rejected bot_token (invalid_auth): check ...' from a Web API error."""
+    error = e.response.get("error") if isinstance(e.response.data, dict) else None
+    return StartupError(f"Slack rejected {which} ({error or f'HTTP {e.response.status_code}'})"
+                        f": {hint}")
+
+
 class SlackRuntime:
     """The /alerts slash command on Slack (implements ChatRuntime)."""
 
@@ -86,11 +93,8 @@ class SlackRuntime:
         try:
             auth = await client.auth_test()
         except SlackApiError as e:
-            error = e.response.get("error") if isinstance(e.response.data, dict) else None
-            raise StartupError(
-                f"Slack rejected bot_token ({error or f'HTTP {e.response.status_code}'}): "
-                "check [slack] bot_token, the xoxb-... Bot User OAuth Token of the installed app"
-            ) from None
+            raise _rejected("bot_token", e, "check [slack] bot_token, the xoxb-... Bot User "
+                            "OAuth Token of the installed app") from None
         except (TimeoutError, aiohttp.ClientError, OSError) as e:
             raise StartupError(f"cannot reach Slack at {self.config.api_url}: {e}") from None
         self.team_id = str(auth.get("team_id") or "")
@@ -116,11 +120,8 @@ class SlackRuntime:
         try:
             url = await app.client.apps_connections_open(app_token=self.config.app_token)
         except SlackApiError as e:
-            error = e.response.get("error") if isinstance(e.response.data, dict) else None
-            raise StartupError(
-                f"Slack rejected app_token ({error or f'HTTP {e.response.status_code}'}): "
-                "check [slack] app_token, an xapp-... App-Level Token with connections:write"
-            ) from None
+            raise _rejected("app_token", e, "check [slack] app_token, an xapp-... App-Level "
+                            "Token with connections:write") from None
         except (TimeoutError, aiohttp.ClientError, OSError) as e:
             raise StartupError(f"cannot reach Slack at {self.config.api_url}: {e}") from None
         handler.client.wss_uri = str(url["url"])
