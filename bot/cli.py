@@ -168,6 +168,35 @@ async def _feeds_list(store: Any) -> int:
     return 0
 
 
+# ---- outbox ---------------------------------------------------------------------------
+
+
+async def _outbox(args: argparse.Namespace, config: Config) -> int:
+    from bot.defaults import storage_url
+    from bot.storage import Store
+
+    store = await Store.open(storage_url(config), schema=config.storage.schema_name)
+    try:
+        if args.retry:
+            n = await store.requeue_failed(args.platform)
+            print(f"{n} failed alerts queued again; `alertbot run` sends them")
+            return 0
+        counts = await store.outbox_counts()
+        if not counts:
+            print("the outbox is empty")
+            return 0
+        for (platform, status), n in sorted(counts.items()):
+            print(f"{platform:<16} {status:<8} {n:>6}")
+        failed = await store.failed_deliveries(args.limit)
+        if failed:
+            print("\nrecent failures (`alertbot outbox --retry` queues them again):")
+            for row_id, platform, channel, error in failed:
+                print(f"  #{row_id} {platform}:{channel}: {error}")
+        return 0
+    finally:
+        await store.close()
+
+
 # ---- check-config ---------------------------------------------------------------------
 
 
@@ -224,6 +253,13 @@ def build_parser() -> argparse.ArgumentParser:
     exp = fsub.add_parser("export-opml", parents=[common], help="write sources as OPML")
     exp.add_argument("file", nargs="?", default="-")
     feeds.set_defaults(func=_async(_feeds))
+
+    box = sub.add_parser("outbox", parents=[common],
+                         help="alerts queued, sent and failed; --retry re-queues failures")
+    box.add_argument("--retry", action="store_true", help="queue failed alerts again")
+    box.add_argument("--platform", help="only this platform (with --retry)")
+    box.add_argument("--limit", type=int, default=20, help="failures to show")
+    box.set_defaults(func=_async(_outbox))
 
     chk = sub.add_parser("check-config", parents=[common], help="validate the config and exit")
     chk.set_defaults(func=_check_config)

@@ -96,3 +96,23 @@ async def test_run_stops_cleanly_on_sigterm_after_delivering(tmp_path: Path) -> 
         assert proc.returncode == 0, err.decode()
         assert [r["title"] for r in hook.received] == [ENTRY.title]
         assert "stop requested" in err.decode()
+
+
+async def test_outbox_shows_failures_and_retry_sends_them_once(tmp_path: Path) -> None:
+    async with FeedServer() as srv, WebhookReceiver() as hook:
+        srv.set_feed("/ai.xml", rss([ENTRY]))
+        cfg = str(write_config(tmp_path, f'backfill = "all"\n[delivery]\nmax_attempts = 1\n'
+                               f'[[sources]]\nname = "AI"\nurl = "{srv.url("/ai.xml")}"\n'
+                               f'[[routes]]\nplatform = "webhook"\nurl = "{hook.url}"\n'))
+        hook.fail_next(503)  # one try only: the alert is kept as failed
+        code, _, err = await alertbot("run", "--once", "--config", cfg)
+        assert code == 0 and "0 alerts sent, 1 failed" in err and hook.received == []
+        code, out, _ = await alertbot("outbox", "--config", cfg)
+        assert "webhook          failed        1" in out and "HTTP 503" in out
+        code, out, _ = await alertbot("outbox", "--retry", "--config", cfg)
+        assert "1 failed alerts queued again" in out
+        code, _, _ = await alertbot("run", "--once", "--config", cfg)
+        code, _, _ = await alertbot("run", "--once", "--config", cfg)
+        assert [r["title"] for r in hook.received] == [ENTRY.title]
+        code, out, _ = await alertbot("outbox", "--config", cfg)
+        assert "webhook          sent          1" in out

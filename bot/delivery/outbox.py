@@ -81,7 +81,7 @@ class DeliveryWorker:
                 log.error("alert rejected, kept as failed: %s", e,
                           extra={"channel": d.channel, "item": d.event.link})
                 continue
-            except (TransientError, Exception) as e:
+            except Exception as e:  # TransientError, or a sender bug: retried alike
                 retry_after = e.retry_after if isinstance(e, TransientError) else None
                 if not isinstance(e, TransientError):
                     log.exception("sender crashed", extra={"channel": d.channel})
@@ -89,7 +89,10 @@ class DeliveryWorker:
                 delay = self.backoff(d.attempts, retry_after)
                 await self.store.mark_retry(d.id, str(e) or type(e).__name__,
                                             utcnow() + timedelta(seconds=delay), give_up)
-                stats.retried += 1
+                if give_up:
+                    stats.failed += 1
+                else:
+                    stats.retried += 1
                 log.warning("delivery attempt %d failed (%s); %s", d.attempts + 1, e,
                             "giving up, row kept as failed" if give_up
                             else f"retrying in {delay:.1f}s",

@@ -698,6 +698,16 @@ class Store:
                 .group_by(t.outbox.c.platform, t.outbox.c.status))
             return {(r[0], r[1]): int(r[2]) for r in rows}
 
+    async def requeue_failed(self, platform: str | None = None) -> int:
+        """Put failed rows back in the queue (after a channel or token was fixed)."""
+        q = t.outbox.update().where(t.outbox.c.status == "failed")
+        if platform is not None:
+            q = q.where(t.outbox.c.platform == platform)
+        async with self.engine.begin() as conn:
+            res = await conn.execute(q.values(status="pending", attempts=0,
+                                              next_attempt_at=utcnow()))
+        return int(res.rowcount or 0)
+
     async def failed_deliveries(self, limit: int = 50) -> list[tuple[int, str, str, str]]:
         """(id, platform, channel, error) of failed rows, newest first."""
         async with self.engine.connect() as conn:
