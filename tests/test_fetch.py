@@ -91,3 +91,23 @@ def test_retry_after_forms() -> None:
 def test_max_age_forms() -> None:
     assert parse_max_age("max-age=60, must-revalidate") == 60
     assert parse_max_age("no-cache") is None
+
+
+async def test_per_host_concurrency_is_a_limit() -> None:
+    import asyncio
+    import time
+
+    async with FeedServer() as srv:
+        for i in range(4):
+            srv.set_feed(f"/slow{i}", FEED)
+            srv.set_delay(f"/slow{i}", 0.3)
+        urls = [srv.url(f"/slow{i}") for i in range(4)]
+        timings = {}
+        for per_host in (1, 4):
+            cfg = PollingConfig(allow_private=True, timeout=5, per_host_concurrency=per_host)
+            async with Fetcher(cfg) as f:
+                t = time.monotonic()
+                await asyncio.gather(*(f.fetch(u) for u in urls))
+                timings[per_host] = time.monotonic() - t
+    assert timings[1] >= 1.1  # one at a time: four delays in a row
+    assert timings[4] < timings[1] / 2

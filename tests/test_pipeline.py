@@ -319,3 +319,14 @@ async def test_the_seed_story_is_linked_across_outlets_and_languages(
     assert set(article["labels"]) == {"departure", "funding", "dispute"}
     # The fuller French report is alerted (it adds the dispute) and links the tweet too.
     assert {lk["source"] for lk in article["links"]} == {"FrenchWeb", "X"}
+
+
+async def test_cache_control_max_age_delays_the_next_poll(
+        storage: dict[str, Any], feeds: FeedServer, receiver: WebhookReceiver) -> None:
+    feeds.set_feed("/c.xml", rss([DEPARTURE]), headers={"Cache-Control": "max-age=7200"})
+    async with App(make_config(storage, feeds, receiver, [("C", "/c.xml")])) as app:
+        await app.run_once()
+        src = await app.store.get_source("C")
+    assert src is not None and src.next_check_at is not None
+    # The interval is 10 minutes, but the server said the content is fresh for two hours.
+    assert src.next_check_at >= utcnow() + timedelta(seconds=7100)
