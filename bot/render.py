@@ -46,10 +46,6 @@ def headline(event: Event) -> str:
     return f"{label_names(event.labels)} — {companies}"
 
 
-def _money(d: dict[str, Any]) -> str:
-    return str(d.get("amount") or "")
-
-
 def facts(event: Event) -> list[Fact]:
     """The extracted facts worth a field, in a stable order."""
     out: list[Fact] = []
@@ -57,7 +53,7 @@ def facts(event: Event) -> list[Fact]:
     fund = ex.get("funding") or {}
     if fund:
         if fund.get("amount"):
-            out.append(Fact("Amount", _money(fund)))
+            out.append(Fact("Amount", str(fund["amount"])))
         if fund.get("round"):
             out.append(Fact("Round", str(fund["round"])))
         if fund.get("valuation"):
