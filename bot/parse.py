@@ -163,7 +163,9 @@ def split_post(text: str, limit: int = 200) -> tuple[str, str]:
 
 
 # RSS bridges for X (nitter, RSSHub): instance-bound status links and retweet/reply prefixes.
-_STATUS = re.compile(r"^https?://[^/]+/(\w{1,15})/status(?:es)?/(\d+)")
+# Only a tweet's snowflake id (15-20 digits) counts, so an ordinary site's "/x/status/2024"
+# page is never taken for a tweet.
+_STATUS = re.compile(r"^https?://[^/]+/(\w{1,15})/status/(\d{15,20})(?:[#?/]|$)")
 _BRIDGE_PREFIX = re.compile(r"^(?:RT by @\w+:|R to @\w+:)\s*")
 
 

@@ -86,3 +86,15 @@ def test_aggregator_titles_lose_the_outlet_suffix() -> None:
     <source url="https://www.reuters.com">Reuters</source></item></channel></rss>"""
     item = parse_feed(body).items[0]
     assert item.title == "Mistral AI raises $600M"
+
+
+def test_only_tweet_links_are_rewritten_to_x() -> None:
+    body = rss([
+        FeedEntry(title="Status update", link="https://status.example.com/api/status/2024",
+                  guid="s1", summary="All systems go."),
+        FeedEntry(title="", link="https://nitter.example.net/kenrickcai/status/1770492257498145459#m",
+                  summary="Scoop: researchers are departing. More soon."),
+    ])
+    plain, tweet = parse_feed(body.encode()).items
+    assert plain.link == "https://status.example.com/api/status/2024" and plain.key == "s1"
+    assert tweet.link == tweet.key == "https://x.com/kenrickcai/status/1770492257498145459"
