@@ -521,7 +521,7 @@ def compile_lexicon(
         ),
         raw=data,
         blocking=GatedSet((*extract.get("backers", ()), *extract.get("sources", ()))),
-        people=GatedSet(extract.get("people", ())),
+        people=GatedSet((*extract.get("people", ()), *extract.get("titles", ()))),
         n_backers=len(extract.get("backers", ())),
         person_stop=frozenset(w.lower() for w in data.get("stopwords", []))
         | frozenset(w.lower() for w in data.get("person_stop", [])),

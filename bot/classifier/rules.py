@@ -44,7 +44,8 @@ _PASSING_BEFORE = re.compile(
 )
 _PASSING_AFTER = re.compile(
     # "the Instagram rival", "Google-Konkurrent": the yardstick, not the subject
-    r"^(?:-backed|-funded| rival\b| competitor\b|-rival\b|-Rivale\b|-Konkurrent|"
+    r"^(?:-backed|-funded|-like\b|-style\b|-esque\b|-inspired\b|-ähnlich|"
+    r" rival\b| competitor\b|-rival\b|-Rivale\b|-Konkurrent|"
     r" alum\b| alumni\b| alumnus\b| veteran\b| parent\b| owner\b|"
     r"['’]s (?:former|ex-)|-Konzern\b)",
     re.I,
@@ -156,6 +157,7 @@ class RulesClassifier:
         negated: dict[tuple[int, int], bool] = {}  # (segment, start) -> negated, shared by rules
         rules = lex.ruleset.rules
         n_rules = len(rules)
+        lede_hits: list[tuple[str, int]] = []  # (label, start) of phrases found in the lede
         for rid in sorted(hits):
             if rid >= n_rules:
                 continue  # a company cue, used by _about
@@ -203,6 +205,8 @@ class RulesClassifier:
                             )
                         if neg:
                             continue
+                    if seg:
+                        lede_hits.append((rule.label, start))
                     if w > per.get(rid, 0.0):
                         per[rid] = w
                     if p_low not in low_seen:
@@ -223,6 +227,10 @@ class RulesClassifier:
         labels = [
             s.name for s in self._labels if scores[s.name] > 0 and scores[s.name] >= s.threshold
         ]
+        if labels and s_mentions:
+            about = _participants(
+                about, summary, s_mentions, lede_hits, labels, lex, full, parts_low, split
+            )
         extracted = self._extract(
             labels, title, summary, lex, about, t_mentions + s_mentions, evidence
         )
@@ -418,6 +426,53 @@ def _about(
         if normalize(name) not in registered:
             out[i] = _fuller(name, written, stop, lists) or name
     return list(dict.fromkeys(out))
+
+
+_CLAUSE_BREAK = re.compile(r"[.!?;]\s|\n")
+_EARLIER = re.compile(
+    r"\b(?:after|before|following|nach|après|avant|tras|después de|antes de)\s+"
+    r"(?:(?-i:[a-zà-ÿ]+)\s+)?(?:\S+,?\s+(?:und|and|et|y)\s+)?$",
+    re.I,
+)
+_POSSESSIVE_GAP = re.compile(r"['’]s? ")
+
+
+def _participants(
+    about: list[str],
+    summary: str,
+    mentions: list[Mention],
+    lede_hits: list[tuple[str, int]],
+    labels: list[str],
+    lex: Lexicon,
+    full: str,
+    parts_low: str,
+    split: int,
+) -> list[str]:
+    """`about` plus the lede's companies that are the subject of a reported event: a
+    company named shortly before a label's phrase in the same sentence ("Chime confirming
+    ... would be laid off", "Brex revealing ... it was cutting 11%")."""
+    fired = set(labels)
+    starts = sorted(s for label, s in lede_hits if label in fired)
+    if not starts:
+        return about
+    blocked = _blocked(full, parts_low, split, lex)[1]
+    out = list(about)
+    keys = {normalize(a) for a in out}
+    for i, m in enumerate(mentions):
+        key = normalize(m.company)
+        if key in keys or _passing(summary, m) or _inside(m.start, blocked):
+            continue
+        if _EARLIER.search(summary, max(0, m.start - 30), m.start):
+            continue  # "after Uber won its appeal": an earlier event, the yardstick
+        nxt_m = mentions[i + 1] if i + 1 < len(mentions) else None
+        if nxt_m is not None and _POSSESSIVE_GAP.fullmatch(summary, m.end, nxt_m.start):
+            continue  # "Alphabet's Google escalated": the owner qualifies the actor
+        nxt = next((s for s in starts if s >= m.end), None)
+        if nxt is None or nxt - m.end > 60 or _CLAUSE_BREAK.search(summary, m.end, nxt):
+            continue
+        out.append(m.company)
+        keys.add(key)
+    return out
 
 
 def _echoed(name: str | None, summary: str) -> str | None:

@@ -59,7 +59,7 @@ class Mention:
     start: int
     end: int
     surface: str  # the text as written
-    kind: str  # name | handle | domain | ticker
+    kind: str  # name | product | handle | domain | ticker
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +110,8 @@ class CompanyMatcher:
                     exact = c.ambiguous and form.isalpha()
                     exact = exact or (len(form) <= 3 and form.isupper())
                     put(_lower_same_length(form), _Key(c, form, "name", exact))
+                for form in c.products:
+                    put(_lower_same_length(form), _Key(c, form, "product", True))
                 for h in c.handles:
                     put("@" + h.lower(), _Key(c, "@" + h, "handle", False))
                 for d in c.domains:

@@ -41,6 +41,9 @@ class Company:
     ambiguous: bool = False
     context: tuple[str, ...] = ()  # words that show the ambiguous name means the company
     parent: str | None = None
+    # Products whose name alone points at the company ("ChatGPT" is OpenAI's news), matched
+    # only with their exact casing; kept apart from aliases because they are not its name.
+    products: tuple[str, ...] = ()
 
     def surface_names(self) -> tuple[str, ...]:
         """Every written name: canonical name, aliases and former names."""
@@ -67,6 +70,7 @@ def company_from_dict(data: dict[str, Any]) -> Company:
         "ambiguous",
         "context",
         "parent",
+        "products",
     }
     unknown = set(data) - known
     if unknown:
@@ -81,6 +85,7 @@ def company_from_dict(data: dict[str, Any]) -> Company:
         ambiguous=bool(data.get("ambiguous", False)),
         context=_tuple(data.get("context")),
         parent=data.get("parent"),
+        products=_tuple(data.get("products")),
     )
 
 
@@ -129,6 +134,7 @@ class CompanyRegistry:
                 *company.tickers,
                 *company.handles,
                 *company.domains,
+                *company.products,
             ):
                 nf = normalize(form)
                 # Never let an alias steal another company's canonical name.
@@ -214,4 +220,5 @@ def _merge(old: Company, new: Company) -> Company:
         ambiguous=old.ambiguous or new.ambiguous,
         context=union(old.context, new.context),
         parent=old.parent or new.parent,
+        products=union(old.products, new.products),
     )

@@ -425,3 +425,61 @@ def test_a_headline_opens_with_its_subjects(
     clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
 ) -> None:
     assert clf.classify(title, summary, lang).companies == companies
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "companies"),
+    [
+        # a product named alone is its maker's news; "ChatGPT-like" is a yardstick
+        ("Italy bans ChatGPT over privacy", "Regulators ordered a halt.", ["OpenAI"]),
+        ("Zorbly adds ChatGPT-like answers, raises $5M", "Zorbly said it raised $5M.", ["Zorbly"]),
+        # lower-case "grok" is a verb, not xAI's chatbot
+        ("Regulators grok the risks, fine Microsoft", "Microsoft was fined $2M.", ["Microsoft"]),
+    ],
+)
+def test_a_product_points_at_its_maker(
+    clf: RulesClassifier, title: str, summary: str, companies: list[str]
+) -> None:
+    assert clf.classify(title, summary, "en").companies == companies
+
+
+def test_lede_companies_that_report_the_event_are_about() -> None:
+    clf = RulesClassifier(
+        ClassifierConfig(), [CompanyConfig(name=n) for n in ("Zorbly", "Quintal", "Mervo")]
+    )
+    res = clf.classify(
+        "Why fintech layoffs keep coming",
+        "Zorbly said it would lay off 10% of its staff. Quintal confirmed it is cutting 200 "
+        "jobs, months after Mervo won its appeal against a regulator.",
+        "en",
+    )
+    # Mervo's earlier win is a yardstick, not part of this event
+    assert res.companies == ["Zorbly", "Quintal"]
+
+
+def test_an_owner_qualifying_the_actor_is_not_a_party() -> None:
+    clf = RulesClassifier(ClassifierConfig(), [CompanyConfig(name="Quintal")])
+    res = clf.classify(
+        "Patent war heats up",
+        "Alphabet's Google sued Quintal on Monday over its speaker patents.",
+        "en",
+    )
+    assert "Alphabet" not in res.companies
+    assert "Google" in res.companies
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang"),
+    [
+        ("Zorbly is sued by Rep. Jane Quinlan Dorr", "Rep. Jane Quinlan Dorr sued Zorbly.", "en"),
+        ("Stock picker Dana Quarrel sues Zorbly", "Investor Dana Quarrel sued Zorbly.", "en"),
+        ("Le milliardaire Paul Quintard attaque Zorbly", "M. Paul Quintard accuse Zorbly.", "fr"),
+        ("Investor Karl Quendt verklagt Zorbly", "Investor Karl Quendt klagt.", "de"),
+        ("El empresario Juan Quiroga demanda a Zorbly", "El empresario Juan Quiroga.", "es"),
+    ],
+)
+def test_a_person_introduced_by_a_title_is_not_a_company(
+    clf: RulesClassifier, title: str, summary: str, lang: str
+) -> None:
+    res = clf.classify(title, summary, lang)
+    assert res.companies == ["Zorbly"], res.companies
