@@ -93,7 +93,8 @@ def normalize_round(raw: str) -> str:
 _RUN_ON = re.compile(r"\.(?=[A-Z])")
 
 
-def _first_names(patterns: tuple[Gated, ...], text: str, group: str) -> list[str]:
+def captures(patterns: tuple[Gated, ...], text: str, group: str) -> list[str]:
+    """The `group` captures of `patterns` in `text`, tidied, once each, in pattern order."""
     found: list[str] = []
     for p in patterns:
         for m in p.finditer(text):
@@ -134,7 +135,7 @@ def funding_facts(text: str, lex: Lexicon, company: str | None) -> dict[str, Any
             break
     investors = [
         n
-        for n in _first_names(lex.extract.get("investors", ()), text, "name")
+        for n in captures(lex.extract.get("investors", ()), text, "name")
         if company is None or n.lower() != company.lower()
     ]
     if investors:
@@ -227,7 +228,7 @@ def departure_facts(text: str, lex: Lexicon, is_company: Callable[[str], bool]) 
         # A capture may run on from a name before it ("OpenAI CEO Sam Altman"): compare ends.
         speakers = [
             _clean_person(n, lex)
-            for n in _first_names(lex.extract.get("announcer", ()), text, "person")
+            for n in captures(lex.extract.get("announcer", ()), text, "person")
         ]
         leavers = {
             n: e
@@ -239,7 +240,7 @@ def departure_facts(text: str, lex: Lexicon, is_company: Callable[[str], bool]) 
     facts: dict[str, Any] = {}
     if people:
         facts["people"] = list(people.values())
-        dest = _first_names(lex.extract.get("to", ()), text, "name")
+        dest = captures(lex.extract.get("to", ()), text, "name")
         dest = [d for d in dest if d not in people]
         if dest:
             facts["people"][0]["to"] = dest[0]
@@ -264,10 +265,10 @@ def dispute_facts(
             facts["kind"] = kind
             break
     # Every company the text names is not a party: an investor, a rival, the outlet cited.
-    cited = set(_first_names(lex.extract.get("sources", ()), text, "name"))
+    cited = set(captures(lex.extract.get("sources", ()), text, "name"))
     parties: list[str] = []
     for key in ("parties", "party_subject"):
-        for n in _first_names(lex.extract.get(key, ()), text, "name"):
+        for n in captures(lex.extract.get(key, ()), text, "name"):
             if (
                 n != primary
                 and n not in parties

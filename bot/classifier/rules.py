@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.classifier.extract import (
+    captures,
     departure_facts,
     dispute_facts,
     funding_facts,
@@ -31,17 +32,30 @@ _TITLE_HEAD = re.compile(
 _HEAD_NAME = re.compile(r"(?:[A-Z0-9][\w&.\-]*[\w&]|[A-Z])(?:\s(?:[A-Z0-9][\w&.\-]*[\w&])){0,2}")
 _HEAD_AFTER = re.compile(r"^(?:\s*[:|]\s|['’]s?\s|,\s)")
 _AUX = re.compile(r"^\s+(?:to|is|has|will|says|said|reportedly|now|just|also|officially)\b", re.I)
-_PASSING_BEFORE = re.compile(
-    r"(?:\b(?:former|ex|onetime|alum of|veteran of|previously at|ehemalige[rnm]?|früher\w*|"
-    r"ancien(?:ne)?s?(?: de| d'| d’)?|antiguo|expresidente de|exdirectivo de|"
-    # a rival or a yardstick, not a party: "plan to take on OpenAI", "apps like Uber"
-    r"tak(?:e|es|ing) on|rival(?:s|ing|ling)?|compet(?:e|es|ing) with|challeng(?:e|es|ing)|"
-    r"like|such as|than|"
-    r"concurrent(?:e|s)? (?:de |d['’])?|comme|Konkurrent(?:en)? wie|wie|como)[\s-]*"
-    # one lower-case word may come between: "former top Google exec"
-    r"(?:(?-i:[a-zà-ÿ]+)\s+)?)$",
-    re.I,
+# Where someone used to work: "former Google engineer", "ex-Meta", "ancienne d'Apple".
+_FORMER = (
+    r"former|ex|onetime|alum of|veteran of|previously at|ehemalige[rnm]?|früher\w*|"
+    r"ancien(?:ne)?s?(?: de)?|antiguo|expresidente de|exdirectivo de"
 )
+# A rival or a yardstick, not a party: "plan to take on OpenAI", "apps like Uber".
+_YARDSTICK = (
+    r"tak(?:e|es|ing) on|rival(?:s|ing|ling)?|compet(?:e|es|ing) with|challeng(?:e|es|ing)|"
+    r"like|such as|than|concurrent(?:e|s)?(?: de)?|comme|Konkurrent(?:en)? wie|wie|como"
+)
+
+
+def _before(words: str) -> re.Pattern[str]:
+    """Text that ends with one of `words` (whole words), maybe one lower-case word after it
+    ("former top Google exec"), or with an elided "d'" ("ancienne d'Apple")."""
+    return re.compile(
+        rf"(?:\b(?:(?:{words})(?![^\W\d_])[\s-]*|(?:ancien(?:ne)?s?|concurrent(?:e|s)?) d['’])"
+        r"(?:(?-i:[a-zà-ÿ]+)\s+)?)$",
+        re.I,
+    )
+
+
+_FORMER_BEFORE = _before(_FORMER)
+_PASSING_BEFORE = _before(f"{_FORMER}|{_YARDSTICK}")
 _PASSING_AFTER = re.compile(
     # "the Instagram rival", "Google-Konkurrent": the yardstick, not the subject
     r"^(?:-backed|-funded|-like\b|-style\b|-esque\b|-inspired\b|-ähnlich|"
@@ -227,6 +241,15 @@ class RulesClassifier:
         labels = [
             s.name for s in self._labels if scores[s.name] > 0 and scores[s.name] >= s.threshold
         ]
+        destination = lex.extract.get("destination")
+        if destination and "departure" in labels and len(about) > 1:
+            # "leaves Apple for Ford": the company people join is not the one they leave.
+            gone = {
+                normalize(n)
+                for part in (title, summary)
+                for n in captures(destination, part, "name")
+            }
+            about = [a for a in about if normalize(a) not in gone] or about
         if labels and s_mentions:
             about = _participants(
                 about, summary, s_mentions, lede_hits, labels, lex, full, parts_low, split
@@ -403,8 +426,9 @@ def _about(
             if pair is None or pair[seg] < 0:
                 continue  # no literal anchor of this cue in this part
             for hit in ruleset.matches(cue, text, off, pair[seg] - off, opens):
-                if _inside(hit.start("name"), blocked[seg]):
-                    continue
+                at = hit.start("name")
+                if _inside(at, blocked[seg]) or _FORMER_BEFORE.search(text[max(0, at - 25) : at]):
+                    continue  # an investor or an outlet; "former Textron boss" in passing
                 add(hit.group("name"))
                 end = hit.end("name")
                 while lex.list_next is not None and (more := lex.list_next.match(text, end)):
@@ -572,6 +596,13 @@ _NAME_TOKEN = r"(?:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ][\w&'’.+\-]*[\w&+]|[A
 _MORE = re.compile(rf"(?: (?:(?:of|in|de|&) )?{_NAME_TOKEN}){{1,3}}")
 
 
+# Words a company's full legal name adds to the name people use.
+_CORPORATE_TAIL = re.compile(
+    r"(?: (?:International|Group|Holdings?|Corporation|Company|Co|Corp|Inc|Incorporated|"
+    r"Ltd|Limited|LLC|plc|PLC|AG|SE|SA|NV|GmbH|Gruppe|Groupe|Grupo))+\.?"
+)
+
+
 def _fuller(name: str, text: str, stop: frozenset[str], lists: NameLists) -> str | None:
     """The longest form of an unregistered `name` the item writes ("Tower" -> "Tower
     Semiconductor", "Planet" -> "Planet A Foods"): a headline cuts names short."""
@@ -584,6 +615,8 @@ def _fuller(name: str, text: str, stop: frozenset[str], lists: NameLists) -> str
         m = _MORE.match(text, i + len(name))
         if m is None:
             continue
+        if _CORPORATE_TAIL.fullmatch(m.group(0)):
+            continue  # "Navistar International Corp" is still "Navistar"
         longer = clean_name(name + m.group(0), stop, lists)
         if longer and longer.startswith(name + " ") and (best is None or len(longer) > len(best)):
             best = longer

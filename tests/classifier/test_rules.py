@@ -483,3 +483,51 @@ def test_a_person_introduced_by_a_title_is_not_a_company(
 ) -> None:
     res = clf.classify(title, summary, lang)
     assert res.companies == ["Zorbly"], res.companies
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "companies"),
+    [
+        (
+            "Top engineer leaves Microsoft for Nvidia",
+            "The engineer left Microsoft.",
+            "en",
+            ["Microsoft"],
+        ),
+        (
+            "Le directeur technique quitte Microsoft pour rejoindre Nvidia",
+            "Il quitte Microsoft.",
+            "fr",
+            ["Microsoft"],
+        ),
+        ("El director deja Microsoft para unirse a Nvidia", "Deja Microsoft.", "es", ["Microsoft"]),
+    ],
+)
+def test_where_leavers_go_is_not_the_company_they_leave(
+    clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
+) -> None:
+    res = clf.classify(title, summary, lang)
+    assert "departure" in res.labels
+    assert res.companies == companies
+
+
+def test_a_former_employer_introducing_a_person_is_in_passing(clf: RulesClassifier) -> None:
+    res = clf.classify("Zorbly CEO quits, replaced by former Quintal boss Jane Roe", "", "en")
+    assert res.companies == ["Zorbly"]
+
+
+def test_a_word_that_starts_like_ex_is_not_former(clf: RulesClassifier) -> None:
+    # "exploitant" (operating) is no "ex-"
+    res = clf.classify(
+        "Clash à la direction de Zorbly",
+        "Le conseil de la société exploitant Zorbly a décidé la révocation de son PDG.",
+        "fr",
+    )
+    assert res.companies == ["Zorbly"]
+
+
+def test_a_legal_name_does_not_lengthen_the_name_in_use(clf: RulesClassifier) -> None:
+    res = clf.classify(
+        "Zorbly CEO Jane Roe quits", "Truck maker Zorbly International Corp said its CEO quit."
+    )
+    assert res.companies == ["Zorbly"]
