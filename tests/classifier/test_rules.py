@@ -531,3 +531,42 @@ def test_a_legal_name_does_not_lengthen_the_name_in_use(clf: RulesClassifier) ->
         "Zorbly CEO Jane Roe quits", "Truck maker Zorbly International Corp said its CEO quit."
     )
     assert res.companies == ["Zorbly"]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "companies"),
+    [
+        (
+            "Les start-up réduisent leurs effectifs",
+            "Des entreprises comme Zorbly, Quintal ou encore Mervo réduisent leurs effectifs.",
+            "fr",
+            ["Zorbly", "Quintal", "Mervo"],
+        ),
+        ("Oracle to cut jobs at Zorbly unit", "Hundreds of jobs go.", "en", ["Oracle", "Zorbly"]),
+    ],
+)
+def test_lists_and_objects_name_the_companies(
+    clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
+) -> None:
+    assert clf.classify(title, summary, lang).companies == companies
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang"),
+    [
+        (
+            "New CEOs are older and come from rivals",
+            "New chief executives left rivals, according to a study by the consultancy Zorbly.",
+            "en",
+        ),
+        (
+            "Los nuevos CEO dejan otras compañías",
+            "Según un estudio elaborado por la firma Zorbly, los nuevos CEO dejan sus empresas.",
+            "es",
+        ),
+    ],
+)
+def test_who_wrote_a_cited_study_is_not_a_company_of_the_item(
+    clf: RulesClassifier, title: str, summary: str, lang: str
+) -> None:
+    assert "Zorbly" not in clf.classify(title, summary, lang).companies
