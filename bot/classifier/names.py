@@ -82,6 +82,9 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
 
     # "Meet Justos", "Ousted Flexport", "Apple CEO", "OpenAI Lead Defects": headline words
     # around a name are not part of it.
+    # "Ex-Google-Manager", "ex-Meta": a former employee, not a name.
+    while words and words[0].lower().startswith("ex-"):
+        words.pop(0)
     while words and common(words[0]):
         if (
             len(words) == 2

@@ -570,3 +570,39 @@ def test_who_wrote_a_cited_study_is_not_a_company_of_the_item(
     clf: RulesClassifier, title: str, summary: str, lang: str
 ) -> None:
     assert "Zorbly" not in clf.classify(title, summary, lang).companies
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "companies"),
+    [
+        ("Uber alum rakes in $9M", "Jane Roe founded Zorbly to help parents.", "en", ["Zorbly"]),
+        (
+            "We've raised $16M for Zorbly Health's B Round",
+            "We closed our round.",
+            "en",
+            ["Zorbly Health"],
+        ),
+        (
+            "Un ancien de Google lève 5 millions",
+            "Jean Dupont a fondé Zorbly en 2020.",
+            "fr",
+            ["Zorbly"],
+        ),
+        (
+            "Ex-Google-Manager sammelt Millionen",
+            "Er gründete Zorbly im Jahr 2020.",
+            "de",
+            ["Zorbly"],
+        ),
+        (
+            "Un exdirectivo de Google levanta 5 millones",
+            "Juan Pérez fundó Zorbly en 2020.",
+            "es",
+            ["Zorbly"],
+        ),
+    ],
+)
+def test_founded_and_round_of_introduce_a_company(
+    clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
+) -> None:
+    assert clf.classify(title, summary, lang).companies == companies
