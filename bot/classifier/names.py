@@ -97,8 +97,10 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
     if len(words) >= 2 and words[0].lower() in lists.first_names and words[1][:1].isupper():
         return None  # "Elon Musk", "Ludovic Le Moan": a person, before "Le" could cut it short
     # "Lieferdienst Brumbly": a German noun heading a name is what it is, not what it is called.
-    while len(words) > 1 and words[0].lower().endswith(lists.head_endings):
-        words.pop(0)
+    # The head noun may follow an adjective: "Österreichischer Leuchtenhersteller Zumtobel".
+    heads = [i for i, w in enumerate(words[:-1]) if w.lower().endswith(lists.head_endings)]
+    if heads:
+        words = words[heads[-1] + 1 :]
     for i in range(1, len(words)):
         if words[i] == "A" and i + 1 < len(words) and words[i + 1][:1].isupper():
             continue  # "Planet A Foods": a capital letter inside a name, not the article

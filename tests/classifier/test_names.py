@@ -74,6 +74,10 @@ def test_clean_name() -> None:
     assert clean_name("Apple CEO", frozenset(), lists) == "Apple"
     assert clean_name("Reuters", frozenset(), lists) is None
     assert clean_name("Garry Tan", frozenset(), lists) is None
+    # a German head noun, maybe after an adjective, says what the company is
+    assert clean_name("Lieferdienst Brumbly", frozenset(), lists) == "Brumbly"
+    assert clean_name("Bayerischer Leuchtenhersteller Zorbel", frozenset(), lists) == "Zorbel"
+    assert clean_name("Ex-Google-Manager", frozenset(), lists) is None
 
 
 def test_public_bodies_and_german_topic_nouns_are_not_companies() -> None:
