@@ -254,7 +254,7 @@ def dispute_facts(
     evidence: list[str],
     lex: Lexicon,
     primary: str | None,
-    is_media: Callable[[str], bool],
+    party: Callable[[str, Lexicon], str | None],
 ) -> dict[str, Any]:
     """The kind of dispute and the other side of it: the object or subject of its verb."""
     facts: dict[str, Any] = {}
@@ -268,14 +268,11 @@ def dispute_facts(
     cited = set(captures(lex.extract.get("sources", ()), text, "name"))
     parties: list[str] = []
     for key in ("parties", "party_subject"):
-        for n in captures(lex.extract.get(key, ()), text, "name"):
-            if (
-                n != primary
-                and n not in parties
-                and n not in cited
-                and n.lower() not in lex.stopwords
-                and not is_media(n)
-            ):
+        for raw in captures(lex.extract.get(key, ()), text, "name"):
+            if raw in cited or raw.lower() in lex.stopwords:
+                continue
+            n = party(raw, lex)
+            if n is not None and n != primary and n not in parties:
                 parties.append(n)
     if parties:
         facts["parties"] = parties

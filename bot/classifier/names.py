@@ -122,7 +122,7 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
             break
     while words and words[-1] in ("of", "in", "de", "&"):  # "Apple in court"
         words.pop()
-    if not words or len(words) > 4 or words[0].isdigit():
+    if not words or len(words) > 4 or not any(c.isalpha() for c in words[0]):
         return None
     if any(_CONTRACTION.search(w) or _MODIFIER.search(w) for w in words):
         return None

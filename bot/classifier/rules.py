@@ -293,13 +293,32 @@ class RulesClassifier:
             if facts:
                 out["departure"] = facts
         if "dispute" in labels:
-            media = name_lists().media
-            facts = dispute_facts(
-                text, evidence.get("dispute", []), lex, primary, lambda n: n.lower() in media
-            )
+            facts = dispute_facts(text, evidence.get("dispute", []), lex, primary, self._party)
             if facts:
                 out["dispute"] = facts
         return tidy(out)
+
+    def _party(self, raw: str, lex: Lexicon) -> str | None:
+        """`raw` as a party to a dispute (a company or a person), or None: "1.316", "London",
+        an outlet, or a descriptor before a person ("Großaktionär Jürg Zumtobel in")."""
+        reg = self._registry
+        known = reg.get(raw)
+        if known is not None:
+            return known.name
+        lists = name_lists()
+        if raw.lower() in lists.media:
+            return None
+        name = clean_name(raw, self._name_stop, lists)
+        if name is None:
+            # A person is a party too ("Elon Musk"), not a name clean_name would keep.
+            words = raw.split()
+            while words and words[-1] in ("in", "of", "de", "&"):
+                words.pop()
+            person = " ".join(words)
+            return (
+                person if looks_like_person(person, lex, lambda n: reg.get(n) is not None) else None
+            )
+        return name
 
 
 def _user_rules(config: ClassifierConfig, lang: str) -> dict[str, dict[str, Any]]:

@@ -606,3 +606,20 @@ def test_founded_and_round_of_introduce_a_company(
     clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
 ) -> None:
     assert clf.classify(title, summary, lang).companies == companies
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "parties"),
+    [
+        # "multa a 1.316 trabajadores": a head count is no party
+        ("Multa de 8 millones a Zorbly", "Multa a 1.316 trabajadores de Zorbly.", "es", None),
+        ("Zorbly sues Competitor over ads", "The firm sued a rival.", "en", None),
+        ("Jane Roe sues Zorbly over data", "Jane Roe sued Zorbly.", "en", ["Jane Roe"]),
+    ],
+)
+def test_a_dispute_party_is_a_company_or_a_person(
+    clf: RulesClassifier, title: str, summary: str, lang: str, parties: list[str] | None
+) -> None:
+    res = clf.classify(title, summary, lang)
+    assert "dispute" in res.labels
+    assert res.extracted["dispute"].get("parties") == parties
