@@ -378,6 +378,9 @@ class Lexicon:
     blocking: GatedSet = field(repr=False, default_factory=lambda: GatedSet(()))
     people: GatedSet = field(repr=False, default_factory=lambda: GatedSet(()))
     n_backers: int = 0  # how many of `blocking` are backers (the rest are sources)
+    # How many of ruleset.cues (the first ones) name a party to the event itself: "sues X",
+    # "layoffs hit X". They count in the lede even when the headline named a company.
+    n_party_cues: int = 0
     person_stop: frozenset[str] = frozenset()  # stopwords | person_stop: not part of a name
 
 
@@ -500,7 +503,11 @@ def compile_lexicon(
     return Lexicon(
         lang=lang,
         stopwords=frozenset(w.lower() for w in data.get("stopwords", [])),
-        ruleset=build_ruleset(specs, [expand(p, macros) for p in comp.get("patterns", [])]),
+        ruleset=build_ruleset(
+            specs,
+            [expand(p, macros) for p in (*comp.get("parties", []), *comp.get("patterns", []))],
+        ),
+        n_party_cues=len(comp.get("parties", [])),
         label_names=label_names,
         negation=opt("negation"),
         org_words=Gated(org.pattern) if (org := opt("org_words")) is not None else None,
@@ -533,7 +540,9 @@ def _list_next(joiners: Iterable[str]) -> re.Pattern[str] | None:
     words = _alt(joiners)
     if not words:
         return None
-    return re.compile(rf"(?:,| (?-i:{words})) (?P<name>{CO_BODY})")
+    # A legal suffix may close the name before: "against X, Inc. and Y".
+    suffix = r"(?:,? (?-i:Inc|LLC|Ltd|Corp|GmbH|AG|SA|SE|plc)\.?)?"
+    return re.compile(rf"{suffix}(?:,| (?-i:{words})) (?P<name>{CO_BODY})")
 
 
 def _opening(

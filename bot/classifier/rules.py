@@ -437,10 +437,11 @@ def _about(
                 add(name if sure else _echoed(name, summary))
     ruleset = lex.ruleset
     for seg, text in enumerate((title, summary)):
-        if seg and found:
-            break  # the headline named its companies: the lede's cues cost more than they add
+        # Once the headline named its companies, the lede's cues cost more than they add,
+        # but for those that name a party to the event ("a complaint against X and Y").
+        cues = ruleset.cues[: lex.n_party_cues] if seg and found else ruleset.cues
         off = 0 if seg == 0 else split + 1
-        for cue in ruleset.cues:
+        for cue in cues:
             pair = candidates.get(cue.id)
             if pair is None or pair[seg] < 0:
                 continue  # no literal anchor of this cue in this part

@@ -623,3 +623,14 @@ def test_a_dispute_party_is_a_company_or_a_person(
     res = clf.classify(title, summary, lang)
     assert "dispute" in res.labels
     assert res.extracted["dispute"].get("parties") == parties
+
+
+def test_parties_the_lede_names_count_even_after_the_headline_named_one(
+    clf: RulesClassifier,
+) -> None:
+    res = clf.classify(
+        "Regulator opposes Microsoft merger",
+        "The FTC issued a complaint against Zorbly, Inc. and Quintal, Inc., alleging harm.",
+        "en",
+    )
+    assert res.companies == ["Microsoft", "Zorbly", "Quintal"]
