@@ -149,6 +149,8 @@ class RulesClassifier:
 
         t_mentions, s_mentions = self._matcher.find_parts(full, low, split)
         hits, opens = lex.ruleset.hits(low, split)
+        # Investors named as such ("led by X") and outlets cited ("selon Forbes"), per part.
+        blocked = _blocked(full, parts_low, split, lex)
         about = _about(
             title,
             summary,
@@ -159,7 +161,8 @@ class RulesClassifier:
             opens,
             self._registry,
             self._name_stop,
-            (low, parts_low),
+            low,
+            blocked,
         )
         has_org = bool(about) or bool(lex.org_words and lex.org_words.search(full, low))
 
@@ -251,9 +254,7 @@ class RulesClassifier:
             }
             about = [a for a in about if normalize(a) not in gone] or about
         if labels and s_mentions:
-            about = _participants(
-                about, summary, s_mentions, lede_hits, labels, lex, full, parts_low, split
-            )
+            about = _participants(about, summary, s_mentions, lede_hits, labels, blocked[1])
         extracted = self._extract(
             labels, title, summary, lex, about, t_mentions + s_mentions, evidence
         )
@@ -349,7 +350,8 @@ def _about(
     opens: Mapping[int, list[int]],
     registry: CompanyRegistry,
     stop: frozenset[str],
-    lows: tuple[str, str],
+    low: str,
+    blocked: tuple[list[tuple[int, int]], list[tuple[int, int]]],
 ) -> list[str]:
     """The companies the item is about: named in the headline, introduced as companies, else
     the lede's first."""
@@ -359,10 +361,7 @@ def _about(
     registered: set[str] = set()
 
     persons: set[str] | None = None  # people the item names, found on demand
-    # Investors named as such ("led by X") and outlets cited ("selon Forbes"), per part.
     full = f"{title}\n{summary}"
-    low, parts_low = lows  # `full` lower-cased whole, and part by part
-    blocked = _blocked(full, parts_low, split, lex)
 
     def add(name: str | None, known: bool = False) -> None:
         nonlocal persons
@@ -487,10 +486,7 @@ def _participants(
     mentions: list[Mention],
     lede_hits: list[tuple[str, int]],
     labels: list[str],
-    lex: Lexicon,
-    full: str,
-    parts_low: str,
-    split: int,
+    blocked: list[tuple[int, int]],
 ) -> list[str]:
     """`about` plus the lede's companies that are the subject of a reported event: a
     company named shortly before a label's phrase in the same sentence ("Chime confirming
@@ -499,7 +495,6 @@ def _participants(
     starts = sorted(s for label, s in lede_hits if label in fired)
     if not starts:
         return about
-    blocked = _blocked(full, parts_low, split, lex)[1]
     out = list(about)
     keys = {normalize(a) for a in out}
     for i, m in enumerate(mentions):
