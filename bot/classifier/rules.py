@@ -371,7 +371,17 @@ def _about(
             c = registry.get(name)
             if c is not None:
                 name, known = c.name, True
-            else:
+            elif "-" in name and " " not in name:
+                # "Getir-Gorillas" (from "Getir-Gorillas-Deal"): two names joined, as German
+                # compounds join them; each part stands alone when the registry knows one.
+                parts = name.split("-")
+                if all(p[:1].isupper() for p in parts) and any(registry.get(p) for p in parts):
+                    if any(_people_word(p, lex) for p in parts):
+                        return  # "Ex-Google-Manager": a person
+                    for part in parts:
+                        add(part)
+                    return
+            if not known:
                 name = clean_name(name, stop, lists)
                 if name is None:
                     return
@@ -512,6 +522,11 @@ def _participants(
         out.append(m.company)
         keys.add(key)
     return out
+
+
+def _people_word(word: str, lex: Lexicon) -> bool:
+    """"Ex" or a role ("Manager", "CEO"): the compound it is part of names a person."""
+    return word.lower() == "ex" or (lex.role is not None and lex.role.fullmatch(word) is not None)
 
 
 def _echoed(name: str | None, summary: str) -> str | None:

@@ -634,3 +634,21 @@ def test_parties_the_lede_names_count_even_after_the_headline_named_one(
         "en",
     )
     assert res.companies == ["Microsoft", "Zorbly", "Quintal"]
+
+
+def test_a_dash_sets_off_an_appositive_like_a_comma(clf: RulesClassifier) -> None:
+    res = clf.classify(
+        "Tech layoffs this year: who cut",
+        "Zorbly Digital Group -- the parent company of several outlets -- laid off 8% of staff.",
+        "en",
+    )
+    assert res.companies == ["Zorbly Digital Group"]
+
+
+def test_names_joined_in_a_german_compound_stand_alone(clf: RulesClassifier) -> None:
+    res = clf.classify(
+        "Kommentar: Nach dem Microsoft-Zorbly-Deal",
+        "Die Übernahme von Zorbly durch Microsoft hemmt die Branche.",
+        "de",
+    )
+    assert res.companies == ["Microsoft", "Zorbly"]
