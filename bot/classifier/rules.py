@@ -525,7 +525,7 @@ def _participants(
 
 
 def _people_word(word: str, lex: Lexicon) -> bool:
-    """"Ex" or a role ("Manager", "CEO"): the compound it is part of names a person."""
+    """An "ex" or a role ("Manager", "CEO"): the compound it is part of names a person."""
     return word.lower() == "ex" or (lex.role is not None and lex.role.fullmatch(word) is not None)
 
 
