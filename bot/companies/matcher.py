@@ -143,6 +143,9 @@ class CompanyMatcher:
         if not text or automaton.kind != ahocorasick.AHOCORASICK:
             return [], []
         parts: tuple[list[Mention], list[Mention]] = ([], [])
+        # Ambiguous names that lacked context, per part: another company named beside them
+        # is context enough ("Amazon cut 9,000 jobs. Last week, Meta started ...").
+        waiting: tuple[list[Mention], list[Mention]] = ([], [])
         n = len(text)
         for end_idx, (length, keys) in automaton.iter(low):
             start = end_idx - length + 1
@@ -171,6 +174,7 @@ class CompanyMatcher:
                         continue
                 if key.exact_case and surface != key.form:
                     continue
+                mention = Mention(key.company.name, start - off, end - off, surface, key.kind)
                 if (
                     key.company.ambiguous
                     and key.exact_case
@@ -178,12 +182,19 @@ class CompanyMatcher:
                         key.company, text[off:stop], low[off:stop], start - off, end - off
                     )
                 ):
+                    waiting[seg].append(mention)
                     continue
-                parts[seg].append(
-                    Mention(key.company.name, start - off, end - off, surface, key.kind)
-                )
+                parts[seg].append(mention)
                 break
+        for found, held in zip(parts, waiting, strict=True):
+            # Only a company that needed no context vouches for another.
+            if held and found and any(not self._ambiguous(m.company) for m in found):
+                found.extend(held)
         return _drop_overlaps(parts[0]), _drop_overlaps(parts[1])
+
+    def _ambiguous(self, name: str) -> bool:
+        c = self._registry.get(name)
+        return c is not None and c.ambiguous
 
     def companies_in(self, text: str) -> list[str]:
         """Canonical names mentioned in `text`, in order of first mention."""

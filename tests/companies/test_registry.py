@@ -37,6 +37,9 @@ def test_ambiguous_names_need_casing_and_context() -> None:
     assert m.companies_in("Mistral raises money for its Le Chat assistant") == ["Mistral AI"]
     assert m.companies_in("Apple sues over a Watch patent") == ["Apple"]
     assert m.companies_in("Anthropic and Scale AI") == ["Anthropic", "Scale AI"]
+    # another company named beside it is context; another ambiguous one is not
+    assert m.companies_in("Amazon cut jobs. Last week, Meta did too.") == ["Amazon", "Meta"]
+    assert m.companies_in("Stability matters. Meta did too.") == []
 
 
 def test_longest_match_and_word_boundaries() -> None:
