@@ -448,14 +448,19 @@ def _about(
     for seg, text in enumerate((title, summary)):
         # Once the headline named its companies, the lede's cues cost more than they add,
         # but for those that name a party to the event ("a complaint against X and Y").
-        cues = ruleset.cues[: lex.n_party_cues] if seg and found else ruleset.cues
+        # The lede's subject, introduced as a company ("Ziff Davis, the media conglomerate
+        # that owns CNET, is laying off"), counts too.
+        lede_after = bool(seg and found)
         off = 0 if seg == 0 else split + 1
-        for cue in cues:
+        for i, cue in enumerate(ruleset.cues):
+            party = i < lex.n_party_cues
             pair = candidates.get(cue.id)
             if pair is None or pair[seg] < 0:
                 continue  # no literal anchor of this cue in this part
             for hit in ruleset.matches(cue, text, off, pair[seg] - off, opens):
                 at = hit.start("name")
+                if lede_after and not party and at > 0:
+                    break
                 if _inside(at, blocked[seg]) or _FORMER_BEFORE.search(text[max(0, at - 25) : at]):
                     continue  # an investor or an outlet; "former Textron boss" in passing
                 add(hit.group("name"))

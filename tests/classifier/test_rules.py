@@ -652,3 +652,29 @@ def test_names_joined_in_a_german_compound_stand_alone(clf: RulesClassifier) -> 
         "de",
     )
     assert res.companies == ["Microsoft", "Zorbly"]
+
+
+def test_the_ledes_subject_introduced_as_a_company_counts(clf: RulesClassifier) -> None:
+    res = clf.classify(
+        "Layoffs hit Microsoft unit as its parent goes shopping",
+        "Zorbly Media, the media conglomerate that owns several outlets, is laying off 15%.",
+        "en",
+    )
+    assert res.companies == ["Microsoft", "Zorbly Media"]
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "company"),
+    [
+        ("Jane Roe says Zorbly began selling its Quintal stake", "en", "Zorbly"),
+        ("Digg founder offers to buy an app from Zorbly", "en", "Zorbly"),
+        ("Le fondateur affirme que Zorbly prépare une levée", "fr", "Zorbly"),
+        ("Der Gründer sagt, Zorbly plane eine Finanzierungsrunde", "de", "Zorbly"),
+        ("El fundador dice que Zorbly prepara una ronda", "es", "Zorbly"),
+        ("Quintal compra el 20% de una app a Zorbly", "es", "Zorbly"),
+    ],
+)
+def test_who_a_statement_is_about_and_who_sells_are_companies(
+    clf: RulesClassifier, title: str, lang: str, company: str
+) -> None:
+    assert company in clf.classify(title, "", lang).companies
