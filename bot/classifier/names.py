@@ -30,6 +30,8 @@ class NameLists:
     public_bodies: frozenset[str] = frozenset()
     noun_endings: tuple[str, ...] = ()
     head_endings: tuple[str, ...] = ()
+    body_words: frozenset[str] = frozenset()
+    body_heads: frozenset[str] = frozenset()
 
 
 @cache
@@ -49,6 +51,8 @@ def name_lists() -> NameLists:
         words("public_bodies"),
         tuple(sorted(words("noun_endings"))),
         tuple(sorted(words("head_endings"))),
+        words("body_words"),
+        words("body_heads"),
     )
 
 
@@ -67,6 +71,10 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
             break
     if not words:
         return None
+    if any(w.lower() in lists.body_words for w in words[1:]) or any(
+        w.lower() in lists.body_heads for w in words
+    ):
+        return None  # "Pakistan Cricket Board", "Fundación Bankinter": not a company
     words[-1] = _POSSESSIVE.sub("", words[-1])
     words = [_ROLE_TAIL.sub("", w) for w in words]
 

@@ -78,6 +78,9 @@ def test_clean_name() -> None:
     assert clean_name("Lieferdienst Brumbly", frozenset(), lists) == "Brumbly"
     assert clean_name("Bayerischer Leuchtenhersteller Zorbel", frozenset(), lists) == "Zorbel"
     assert clean_name("Ex-Google-Manager", frozenset(), lists) is None
+    # public, sports and non-profit bodies
+    assert clean_name("Zorbland Cricket Board", frozenset(), lists) is None
+    assert clean_name("Fundación Zorbly", frozenset(), lists) is None
 
 
 def test_public_bodies_and_german_topic_nouns_are_not_companies() -> None:

@@ -678,3 +678,13 @@ def test_who_a_statement_is_about_and_who_sells_are_companies(
     clf: RulesClassifier, title: str, lang: str, company: str
 ) -> None:
     assert company in clf.classify(title, "", lang).companies
+
+
+def test_a_bodys_board_is_not_a_companys_board(clf: RulesClassifier) -> None:
+    res = clf.classify(
+        "Star bowler leaves for rehab",
+        "The Zorbland Cricket Board today announced the bowler has left for London.",
+        "en",
+    )
+    assert res.companies == []
+    assert clf.classify("Zorbly board fires its CEO", "", "en").companies == ["Zorbly"]
