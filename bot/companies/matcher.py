@@ -178,6 +178,12 @@ class CompanyMatcher:
                 if (
                     key.company.ambiguous
                     and key.exact_case
+                    and _after_a_name(text[off:stop], start - off)
+                ):
+                    continue  # "its Super Cruise system": the word ends another name
+                if (
+                    key.company.ambiguous
+                    and key.exact_case
                     and not _has_context(
                         key.company, text[off:stop], low[off:stop], start - off, end - off
                     )
@@ -210,6 +216,24 @@ def _ticker_context(text: str, start: int, end: int) -> bool:
     return (before.endswith("(") and after in (")", ".")) or bool(
         re.search(r"(NASDAQ|NYSE|Nasdaq|XETRA|LSE|TSX|ticker)\s*:\s*$", before)
     )
+
+
+_PREV_WORD = re.compile(r"(?:^|(?<=[\s(\"“]))([A-Z][a-z]+) $")
+_LONG = re.compile(r"\b[^\W\d_]{4,}")
+
+
+def _after_a_name(text: str, start: int) -> bool:
+    """A capitalised word opens a longer name right before `start` ("Super Cruise", "Big
+    Apple"), in sentence-case text (a Title Case headline capitalises every word)."""
+    m = _PREV_WORD.search(text, max(0, start - 20), start)
+    if (
+        m is None
+        or m.start(1) == 0
+        or _SENTENCE_END.search(text[max(0, m.start(1) - 3) : m.start(1)])
+    ):
+        return False  # no capitalised word before, or it opens the sentence
+    words = _LONG.findall(text)
+    return sum(w[0].isupper() for w in words) <= 0.6 * len(words)
 
 
 def _has_context(company: Company, text: str, low: str, start: int, end: int) -> bool:

@@ -40,6 +40,10 @@ def test_ambiguous_names_need_casing_and_context() -> None:
     # another company named beside it is context; another ambiguous one is not
     assert m.companies_in("Amazon cut jobs. Last week, Meta did too.") == ["Amazon", "Meta"]
     assert m.companies_in("Stability matters. Meta did too.") == []
+    # the last word of another name, in sentence-case text; not in a Title Case headline
+    assert m.companies_in("Watch fans queued at the Big Apple store") == []
+    assert m.companies_in("Watch fans queued at the Apple store") == ["Apple"]
+    assert m.companies_in("Why Investors Still Love Apple Watch") == ["Apple"]
 
 
 def test_longest_match_and_word_boundaries() -> None:
