@@ -377,6 +377,9 @@ class Lexicon:
     # extract["people"].
     blocking: GatedSet = field(repr=False, default_factory=lambda: GatedSet(()))
     people: GatedSet = field(repr=False, default_factory=lambda: GatedSet(()))
+    # [[mask]]: phrases inside which a label's own phrases do not count ("la diminution des
+    # levées de fonds" is the market's trend, not a company's raise), as (label, pattern).
+    masks: tuple[tuple[str, Gated], ...] = ()
     n_backers: int = 0  # how many of `blocking` are backers (the rest are sources)
     # How many of ruleset.cues (the first ones) name a party to the event itself: "sues X",
     # "layoffs hit X". They count in the lede even when the headline named a company.
@@ -528,6 +531,11 @@ def compile_lexicon(
         ),
         raw=data,
         blocking=GatedSet((*extract.get("backers", ()), *extract.get("sources", ()))),
+        masks=tuple(
+            (str(m["label"]), Gated(expand(p, macros)))
+            for m in data.get("mask", [])
+            for p in m["patterns"]
+        ),
         people=GatedSet((*extract.get("people", ()), *extract.get("titles", ()))),
         n_backers=len(extract.get("backers", ())),
         person_stop=frozenset(w.lower() for w in data.get("stopwords", []))

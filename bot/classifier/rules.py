@@ -175,6 +175,7 @@ class RulesClassifier:
         rules = lex.ruleset.rules
         n_rules = len(rules)
         lede_hits: list[tuple[str, int]] = []  # (label, start) of phrases found in the lede
+        masked = _masks(lex, title, summary) if lex.masks else {}
         for rid in sorted(hits):
             if rid >= n_rules:
                 continue  # a company cue, used by _about
@@ -213,6 +214,8 @@ class RulesClassifier:
                     if w <= per.get(rid, 0.0) and p_low in low_seen:
                         continue  # nothing this match could add
                     start = m.start()
+                    if masked and _inside(start, masked.get((rule.label, seg), [])):
+                        continue  # "la diminution des levées de fonds": the market, no raise
                     if negation is not None:
                         key = (seg, start)
                         neg = negated.get(key)
@@ -320,6 +323,16 @@ class RulesClassifier:
                 person if looks_like_person(person, lex, lambda n: reg.get(n) is not None) else None
             )
         return name
+
+
+def _masks(lex: Lexicon, title: str, summary: str) -> dict[tuple[str, int], list[tuple[int, int]]]:
+    """Spans of each [[mask]] of `lex`, by (label, part): 0 the title, 1 the summary."""
+    out: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for label, gated in lex.masks:
+        for seg, text in enumerate((title, summary)):
+            for m in gated.finditer(text):
+                out.setdefault((label, seg), []).append(m.span())
+    return out
 
 
 def _user_rules(config: ClassifierConfig, lang: str) -> dict[str, dict[str, Any]]:

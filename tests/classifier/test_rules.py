@@ -688,3 +688,50 @@ def test_a_bodys_board_is_not_a_companys_board(clf: RulesClassifier) -> None:
     )
     assert res.companies == []
     assert clf.classify("Zorbly board fires its CEO", "", "en").companies == ["Zorbly"]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang"),
+    [
+        (
+            "Zorbly lays off 10% of its staff",
+            "Startups raised a record $90B last year, but the slowdown in VC funding bites.",
+            "en",
+        ),
+        (
+            "Zorbly supprime 50 postes",
+            "Les start-up ont levé 8 milliards, mais avec la diminution des levées de fonds, "
+            "Zorbly coupe.",
+            "fr",
+        ),
+        (
+            "Zorbly entlässt 50 Mitarbeiter",
+            "Deutsche Startups haben frisches Kapital erhalten wie nie, doch Zorbly spart.",
+            "de",
+        ),
+        (
+            "Zorbly despide a 50 empleados",
+            "Las startups captaron 2.000 millones, pero la caída de la inversión golpea a Zorbly.",
+            "es",
+        ),
+    ],
+)
+def test_the_markets_funding_trend_is_no_companys_funding(
+    clf: RulesClassifier, title: str, summary: str, lang: str
+) -> None:
+    assert "funding" not in clf.classify(title, summary, lang).labels
+
+
+@pytest.mark.parametrize(
+    ("title", "lang"),
+    [
+        ("Zorbly raises $50M despite the slowdown in VC funding", "en"),
+        ("Zorbly lève 50 millions d'euros malgré la baisse des levées de fonds", "fr"),
+        ("Zorbly sammelt 50 Millionen Euro trotz Rückgang der Finanzierungen", "de"),
+        ("Zorbly levanta 50 millones pese a la caída de la inversión", "es"),
+    ],
+)
+def test_a_raise_amid_the_trend_is_still_funding(
+    clf: RulesClassifier, title: str, lang: str
+) -> None:
+    assert "funding" in clf.classify(title, "", lang).labels
