@@ -71,6 +71,8 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
             break
     if not words:
         return None
+    if " ".join(words).lower().removeprefix("the ") in lists.media:
+        return None  # "New York Times": an outlet, before "New" could be cut off as a word
     if any(w.lower() in lists.body_words for w in words[1:]) or any(
         w.lower() in lists.body_heads for w in words
     ):

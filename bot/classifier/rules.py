@@ -472,8 +472,8 @@ def _about(
                 continue  # no literal anchor of this cue in this part
             for hit in ruleset.matches(cue, text, off, pair[seg] - off, opens):
                 at = hit.start("name")
-                if lede_after and not party and at > 0:
-                    break
+                if lede_after and not party and not _OPENING.fullmatch(text, 0, hit.start()):
+                    break  # past the lede's opening words
                 if _inside(at, blocked[seg]) or _FORMER_BEFORE.search(text[max(0, at - 25) : at]):
                     continue  # an investor or an outlet; "former Textron boss" in passing
                 add(hit.group("name"))
@@ -532,14 +532,25 @@ def _participants(
         if _EARLIER.search(summary, max(0, m.start - 30), m.start):
             continue  # "after Uber won its appeal": an earlier event, the yardstick
         nxt_m = mentions[i + 1] if i + 1 < len(mentions) else None
-        if nxt_m is not None and _POSSESSIVE_GAP.fullmatch(summary, m.end, nxt_m.start):
-            continue  # "Alphabet's Google escalated": the owner qualifies the actor
+        if (
+            nxt_m is not None
+            and _POSSESSIVE_GAP.match(summary, m.end)
+            and not _CLAUSE_BREAK.search(summary, m.end, nxt_m.start)
+            and nxt_m.start - m.end <= 40
+        ):
+            continue  # "Alphabet's Google", "GM's self-driving unit Cruise": an owner
         nxt = next((s for s in starts if s >= m.end), None)
         if nxt is None or nxt - m.end > 60 or _CLAUSE_BREAK.search(summary, m.end, nxt):
             continue
         out.append(m.company)
         keys.add(key)
     return out
+
+
+# What may come before the lede's subject: nothing, or an article ("La société Jameda").
+_OPENING = re.compile(
+    r"(?:(?:the|an?|la|le|les|l['’]|une?|der|die|das|eine?|el|los|las|una?)\s*)?", re.I
+)
 
 
 def _people_word(word: str, lex: Lexicon) -> bool:

@@ -218,6 +218,10 @@ def _ticker_context(text: str, start: int, end: int) -> bool:
     )
 
 
+_ROLE_AFTER = re.compile(
+    r" (?:co-?)?(?:CEO|CTO|COO|CFO|founders?|co-?founders?|Gründer\w*|fondat\w+|cofundador\w*|"
+    r"chief executive|board|employees|staff|shareholders|investors)\b"
+)
 _PREV_WORD = re.compile(r"(?:^|(?<=[\s(\"“]))([A-Z][a-z]+) $")
 _LONG = re.compile(r"\b[^\W\d_]{4,}")
 
@@ -238,8 +242,8 @@ def _after_a_name(text: str, start: int) -> bool:
 
 def _has_context(company: Company, text: str, low: str, start: int, end: int) -> bool:
     after = text[end : end + 2]
-    if after in ("'s", "’s"):
-        return True
+    if after in ("'s", "’s") or _ROLE_AFTER.match(text, end):
+        return True  # "Cruise's", "Cruise CEO Kyle Vogt": a company's, even opening a sentence
     words = set(_WORD.findall(low))
     for ctx in company.context:
         c = ctx.lower()

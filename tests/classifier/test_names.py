@@ -73,6 +73,7 @@ def test_clean_name() -> None:
     assert clean_name("Berlin Startup", frozenset(), lists) is None
     assert clean_name("Apple CEO", frozenset(), lists) == "Apple"
     assert clean_name("Reuters", frozenset(), lists) is None
+    assert clean_name("New York Times", frozenset({"new"}), lists) is None
     assert clean_name("Garry Tan", frozenset(), lists) is None
     # a German head noun, maybe after an adjective, says what the company is
     assert clean_name("Lieferdienst Brumbly", frozenset(), lists) == "Brumbly"

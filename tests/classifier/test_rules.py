@@ -735,3 +735,56 @@ def test_a_raise_amid_the_trend_is_still_funding(
     clf: RulesClassifier, title: str, lang: str
 ) -> None:
     assert "funding" in clf.classify(title, "", lang).labels
+
+
+@pytest.mark.parametrize(
+    ("title", "lang"),
+    [
+        ("Zorbly raises $235M from Microsoft, Google, Nvidia and others", "en"),
+        ("Zorbly lève 20 millions d'euros auprès de Microsoft et Google", "fr"),
+        ("Zorbly sammelt 20 Millionen Euro von Microsoft und Google ein", "de"),
+        ("Zorbly levanta 20 millones de euros de Microsoft y Google", "es"),
+    ],
+)
+def test_who_money_comes_from_is_not_the_company_raising(
+    clf: RulesClassifier, title: str, lang: str
+) -> None:
+    res = clf.classify(title, "", lang)
+    assert "funding" in res.labels
+    assert res.companies == ["Zorbly"]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang"),
+    [
+        (
+            "SAP verklagt Startup",
+            "SAP hat Klage gegen das Berliner Startup Zorbly eingereicht.",
+            "de",
+        ),
+        (
+            "Microsoft attaqué en justice",
+            "Microsoft dépose plainte contre la start-up Zorbly.",
+            "fr",
+        ),
+        ("Demanda de Microsoft", "Microsoft presenta una demanda contra la startup Zorbly.", "es"),
+        (
+            "Microsoft attaqué par un concurrent",
+            "La société allemande Zorbly accuse Microsoft de concurrence déloyale.",
+            "fr",
+        ),
+    ],
+)
+def test_the_other_party_named_with_an_article(
+    clf: RulesClassifier, title: str, summary: str, lang: str
+) -> None:
+    assert "Zorbly" in clf.classify(title, summary, lang).companies
+
+
+def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassifier) -> None:
+    res = clf.classify(
+        "Cruise CEO Kyle Vogt resigns",
+        "Kyle Vogt, the co-founder and CEO of GM's self-driving unit Cruise, has resigned.",
+        "en",
+    )
+    assert res.companies == ["Cruise"]
