@@ -373,14 +373,15 @@ class Lexicon:
     # verb; verb is None after "to"). The name stops at a verb or function word.
     opening: re.Pattern[str] | None = None
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
-    # extract["backers"] then extract["sources"], scanned together (see GatedSet); and
+    # extract["backers"], extract["sources"], then the [[mask]] patterns (phrases inside
+    # which a label's own phrases do not count: "la diminution des levées de fonds" is the
+    # market's trend, not a company's raise), scanned together (see GatedSet); and
     # extract["people"].
     blocking: GatedSet = field(repr=False, default_factory=lambda: GatedSet(()))
     people: GatedSet = field(repr=False, default_factory=lambda: GatedSet(()))
-    # [[mask]]: phrases inside which a label's own phrases do not count ("la diminution des
-    # levées de fonds" is the market's trend, not a company's raise), as (label, pattern).
-    masks: tuple[tuple[str, Gated], ...] = ()
-    n_backers: int = 0  # how many of `blocking` are backers (the rest are sources)
+    n_backers: int = 0  # how many of `blocking` are backers
+    n_sources: int = 0  # how many of `blocking`, after the backers, are sources
+    mask_labels: tuple[str, ...] = ()  # the label of each mask, the rest of `blocking`
     # How many of ruleset.cues (the first ones) name a party to the event itself: "sues X",
     # "layoffs hit X". They count in the lede even when the headline named a company.
     n_party_cues: int = 0
@@ -530,14 +531,17 @@ def compile_lexicon(
             comp.get("infinitive", ""),
         ),
         raw=data,
-        blocking=GatedSet((*extract.get("backers", ()), *extract.get("sources", ()))),
-        masks=tuple(
-            (str(m["label"]), Gated(expand(p, macros)))
-            for m in data.get("mask", [])
-            for p in m["patterns"]
+        blocking=GatedSet(
+            (
+                *extract.get("backers", ()),
+                *extract.get("sources", ()),
+                *(Gated(expand(p, macros)) for m in data.get("mask", []) for p in m["patterns"]),
+            )
         ),
+        mask_labels=tuple(str(m["label"]) for m in data.get("mask", []) for _ in m["patterns"]),
         people=GatedSet((*extract.get("people", ()), *extract.get("titles", ()))),
         n_backers=len(extract.get("backers", ())),
+        n_sources=len(extract.get("sources", ())),
         person_stop=frozenset(w.lower() for w in data.get("stopwords", []))
         | frozenset(w.lower() for w in data.get("person_stop", [])),
     )

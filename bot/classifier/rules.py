@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,7 +150,7 @@ class RulesClassifier:
         t_mentions, s_mentions = self._matcher.find_parts(full, low, split)
         hits, opens = lex.ruleset.hits(low, split)
         # Investors named as such ("led by X") and outlets cited ("selon Forbes"), per part.
-        blocked = _blocked(full, parts_low, split, lex)
+        blocked, masked = _spans(full, parts_low, split, lex)
         about = _about(
             title,
             summary,
@@ -175,7 +175,6 @@ class RulesClassifier:
         rules = lex.ruleset.rules
         n_rules = len(rules)
         lede_hits: list[tuple[str, int]] = []  # (label, start) of phrases found in the lede
-        masked = _masks(lex, title, summary) if lex.masks else {}
         for rid in sorted(hits):
             if rid >= n_rules:
                 continue  # a company cue, used by _about
@@ -325,16 +324,6 @@ class RulesClassifier:
         return name
 
 
-def _masks(lex: Lexicon, title: str, summary: str) -> dict[tuple[str, int], list[tuple[int, int]]]:
-    """Spans of each [[mask]] of `lex`, by (label, part): 0 the title, 1 the summary."""
-    out: dict[tuple[str, int], list[tuple[int, int]]] = {}
-    for label, gated in lex.masks:
-        for seg, text in enumerate((title, summary)):
-            for m in gated.finditer(text):
-                out.setdefault((label, seg), []).append(m.span())
-    return out
-
-
 def _user_rules(config: ClassifierConfig, lang: str) -> dict[str, dict[str, Any]]:
     """The config's phrases and vetoes that apply to `lang` ("*" applies to every language)."""
     out: dict[str, dict[str, Any]] = {}
@@ -464,16 +453,21 @@ def _about(
         # The lede's subject, introduced as a company ("Ziff Davis, the media conglomerate
         # that owns CNET, is laying off"), counts too.
         lede_after = bool(seg and found)
+        op = _OPENING.match(text) if lede_after else None
+        opening = op.end() if op else 0
         off = 0 if seg == 0 else split + 1
         for i, cue in enumerate(ruleset.cues):
-            party = i < lex.n_party_cues
             pair = candidates.get(cue.id)
             if pair is None or pair[seg] < 0:
                 continue  # no literal anchor of this cue in this part
-            for hit in ruleset.matches(cue, text, off, pair[seg] - off, opens):
+            if lede_after and i >= lex.n_party_cues:
+                # Only where the lede opens: one anchored try, not a scan of the lede.
+                first = cue.regex.match(text, 0) or cue.regex.match(text, opening)
+                hits: Iterable[re.Match[str]] = (first,) if first else ()
+            else:
+                hits = ruleset.matches(cue, text, off, pair[seg] - off, opens)
+            for hit in hits:
                 at = hit.start("name")
-                if lede_after and not party and not _OPENING.fullmatch(text, 0, hit.start()):
-                    break  # past the lede's opening words
                 if _inside(at, blocked[seg]) or _FORMER_BEFORE.search(text[max(0, at - 25) : at]):
                     continue  # an investor or an outlet; "former Textron boss" in passing
                 add(hit.group("name"))
@@ -577,20 +571,30 @@ def _unmodified(name: str | None) -> str | None:
     return _MODIFIER_WORD.sub("", name, count=1) or None
 
 
-def _blocked(
+Spans = list[tuple[int, int]]
+
+
+def _spans(
     full: str, low: str, split: int, lex: Lexicon
-) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Where the title full[:split] and the summary full[split + 1:] (`low` lower-cased)
-    name investors as such ("led by X, Y") or cite a news outlet ("selon Forbes", "Reuters
-    reported"): spans (per part) no company the item is about starts in."""
+) -> tuple[tuple[Spans, Spans], dict[tuple[str, int], Spans]]:
+    """From one scan of the title full[:split] and the summary full[split + 1:] (`low`
+    lower-cased), in each part's offsets: where they name investors as such ("led by X, Y")
+    or cite a news outlet ("selon Forbes", "Reuters reported"), which no company the item is
+    about starts in; and the [[mask]] spans by (label, part: 0 the title, 1 the summary)."""
     n_backers = lex.n_backers
-    out: tuple[list[tuple[int, int]], list[tuple[int, int]]] = ([], [])
-    for spans, iters in zip(out, lex.blocking.finditers_parts(full, low, split), strict=True):
+    n_blocking = n_backers + lex.n_sources
+    blocked: tuple[Spans, Spans] = ([], [])
+    masked: dict[tuple[str, int], Spans] = {}
+    for seg, iters in enumerate(lex.blocking.finditers_parts(full, low, split)):
         for i, found in iters:
             for m in found:
-                # Backers may be a list ("led by X and Y"); a source is the one name.
-                spans.append((m.start("name"), m.end() if i < n_backers else m.end("name")))
-    return out
+                if i >= n_blocking:
+                    masked.setdefault((lex.mask_labels[i - n_blocking], seg), []).append(m.span())
+                else:
+                    # Backers may be a list ("led by X and Y"); a source is the one name.
+                    end = m.end() if i < n_backers else m.end("name")
+                    blocked[seg].append((m.start("name"), end))
+    return blocked, masked
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
