@@ -71,11 +71,10 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
             break
     if not words:
         return None
-    if " ".join(words).lower().removeprefix("the ") in lists.media:
+    lows = [w.lower() for w in words]
+    if " ".join(lows).removeprefix("the ") in lists.media:
         return None  # "New York Times": an outlet, before "New" could be cut off as a word
-    if any(w.lower() in lists.body_words for w in words[1:]) or any(
-        w.lower() in lists.body_heads for w in words
-    ):
+    if not lists.body_heads.isdisjoint(lows) or not lists.body_words.isdisjoint(lows[1:]):
         return None  # "Pakistan Cricket Board", "Fundación Bankinter": not a company
     words[-1] = _POSSESSIVE.sub("", words[-1])
     words = [_ROLE_TAIL.sub("", w) for w in words]
