@@ -156,7 +156,16 @@ class CompanyMatcher:
                 and (text[start - 1].isalnum() or text[start - 1] == "_")
                 and text[start].isalnum()
             ) or (
-                end < n and (text[end].isalnum() or text[end] == "_") and text[end - 1].isalnum()
+                end < n
+                and (text[end].isalnum() or text[end] == "_")
+                and text[end - 1].isalnum()
+                # A German genitive ("Amazons Preiskontrolle") is still the name.
+                and not (
+                    text[end] == "s"
+                    and (end + 1 == n or not text[end + 1].isalnum())
+                    and text[end - 1].islower()
+                    and length >= 4
+                )
             ):
                 continue
             if end <= split:

@@ -788,3 +788,106 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
         "en",
     )
     assert res.companies == ["Cruise"]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "label"),
+    [
+        ("Zorbly will bis zu 2.000 Stellen streichen", "Der Konzern spart.", "de", "departure"),
+        ("Zorbly baut weltweit 3.000 Stellen um", "Der Konzern spart.", "de", "departure"),
+        (
+            "Jane Roe gibt Chefposten bei Microsoft ab",
+            "Ein Nachfolger wird gesucht.",
+            "de",
+            "departure",
+        ),
+        ("Microsoft stellt Betrieb ein", "500 Mitarbeiter verlieren ihren Job.", "de", "departure"),
+        ("Zorbly recortará 750 empleos", "El banco cerrará oficinas.", "es", "departure"),
+        ("Zorbly erhält Seed-Finanzierung", "Das Start-up wächst.", "de", "funding"),
+        (
+            "Zorbly verhandelt über neue Finanzierung",
+            "Das Start-up spricht mit Investoren.",
+            "de",
+            "funding",
+        ),
+        (
+            "Zorbly obtiene 40 millones en deuda",
+            "Para la compra de vehículos eléctricos.",
+            "es",
+            "funding",
+        ),
+        (
+            "Zorbly cuts off Quintal's access to its API",
+            "It cited a terms violation.",
+            "en",
+            "dispute",
+        ),
+        ("Zorbly workers in Leeds stage fresh strike over pay", "The union said.", "en", "dispute"),
+        (
+            "Fund to vote against Zorbly's pay package for its CEO",
+            "Shareholders object.",
+            "en",
+            "dispute",
+        ),
+        (
+            "Kartellamt geht gegen Microsofts Preiskontrolle vor",
+            "Die Behörde prüft.",
+            "de",
+            "dispute",
+        ),
+        (
+            "El consejo de Zorbly destituye a su fundador",
+            "Tras enfrentamientos con los inversores.",
+            "es",
+            "departure",
+        ),
+    ],
+)
+def test_more_ways_each_language_reports_an_event(
+    clf: RulesClassifier, title: str, summary: str, lang: str, label: str
+) -> None:
+    assert label in clf.classify(title, summary, lang).labels
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "label"),
+    [
+        (
+            "Global venture funding fell 20% in the quarter",
+            "Investors deployed $66B.",
+            "en",
+            "funding",
+        ),
+        (
+            "Zorbly cierra su fondo de clima con 300 millones",
+            "La gestora de capital riesgo.",
+            "es",
+            "funding",
+        ),
+        ("Zorbly boucle son nouveau fonds de 200 millions", "Le fonds investira.", "fr", "funding"),
+        (
+            "Zorbly placée en redressement judiciaire",
+            "Par le tribunal de commerce de Paris.",
+            "fr",
+            "dispute",
+        ),
+        (
+            "Zorbly vuelve a la bolsa con una OPV",
+            "Es la mayor salida a bolsa del año.",
+            "es",
+            "departure",
+        ),
+        ("Kartellamt geht gegen Zorbly vor", "Die Behörde prüft.", "de", "departure"),
+        (
+            "Kanzler entlässt Finanzminister nach Streit",
+            "Die Koalition zerbricht.",
+            "de",
+            "dispute",
+        ),
+        ("Quintal to buy shares from Zorbly employees", "A tender offer.", "en", "dispute"),
+    ],
+)
+def test_phrases_that_look_like_an_event_but_are_not(
+    clf: RulesClassifier, title: str, summary: str, lang: str, label: str
+) -> None:
+    assert label not in clf.classify(title, summary, lang).labels

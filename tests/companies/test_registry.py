@@ -46,6 +46,12 @@ def test_ambiguous_names_need_casing_and_context() -> None:
     assert m.companies_in("Why Investors Still Love Apple Watch") == ["Apple"]
 
 
+def test_a_german_genitive_is_the_name() -> None:
+    m = CompanyMatcher(CompanyRegistry.bundled())
+    assert m.companies_in("Kartellamt prüft Microsofts Preise") == ["Microsoft"]
+    assert m.companies_in("Microsoftsoftware") == []
+
+
 def test_longest_match_and_word_boundaries() -> None:
     m = CompanyMatcher(CompanyRegistry.bundled())
     assert m.companies_in("Paytm Payments Bank") == ["Paytm Payments Bank"]
