@@ -18,8 +18,8 @@ _ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
 
 
 def _quality(s: frozenset[str]) -> tuple[int, int]:
-    # Fewer, longer literals filter better.
-    return (min((len(x) for x in s), default=0), -len(s))
+    # Fewer, longer literals filter better; a space adds little (" de " is as common as "de").
+    return (min((len(x.strip()) for x in s), default=0), -len(s))
 
 
 def _seq(items: Any) -> frozenset[str] | None:
@@ -57,6 +57,13 @@ def _seq(items: Any) -> frozenset[str] | None:
                 flush()
                 consider(sub)
         elif op is _c.BRANCH:
+            # The parser factors a common prefix out of alternatives ("sues?|sued|suing" is
+            # "su" + a branch): the prefix joined to each alternative's own start filters
+            # far better than "su" alone.
+            leads = _leads(av[1])
+            if leads is not None and prefixes != {""}:
+                if len(prefixes) * len(leads) <= MAX_ALTERNATIVES:
+                    consider(frozenset(p + lead for p in prefixes for lead in leads))
             sub = _branch(av[1])
             flush()
             consider(sub)
@@ -69,6 +76,27 @@ def _seq(items: Any) -> frozenset[str] | None:
             flush()
     flush()
     return best
+
+
+def _leads(alts: Any) -> frozenset[str] | None:
+    """The literal text each alternative begins with (small character sets expanded); None
+    if one of them begins with anything else."""
+    out: set[str] = set()
+    for alt in alts:
+        heads: set[str] = {""}
+        for op, av in alt:
+            if op is _c.LITERAL:
+                heads = {h + chr(av).lower() for h in heads}
+            elif op is _c.IN and len(av) <= 4 and all(o is _c.LITERAL for o, _ in av):
+                heads = {h + chr(v).lower() for h in heads for _, v in av}
+            else:
+                break
+        if "" in heads:
+            return None
+        out |= heads
+        if len(out) > MAX_ALTERNATIVES:
+            return None
+    return frozenset(out)
 
 
 def _exact(items: Any) -> bool:

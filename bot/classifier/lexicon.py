@@ -326,8 +326,12 @@ def build_ruleset(specs: list[Spec], cues: Sequence[str] = ()) -> RuleSet:
         regex = re.compile(pattern, re.I)
         opening = starts(pattern)
         width = max_width(pattern) if i < len(specs) else practical_width(pattern)
-        rules.append(Rule(i, label, weight, regex, pattern, veto, unless, width, opening))
         found = anchors(pattern)
+        if opening and found is not None and width is not None and min(map(len, opening)) <= 3:
+            # Openings as common as "is" or "la" cost more to record than the window around
+            # a rarer anchor costs to search.
+            opening = None
+        rules.append(Rule(i, label, weight, regex, pattern, veto, unless, width, opening))
         if found is None:
             always.add(i)
         else:

@@ -461,8 +461,12 @@ def _about(
             if pair is None or pair[seg] < 0:
                 continue  # no literal anchor of this cue in this part
             if lede_after and i >= lex.n_party_cues:
-                # Only where the lede opens: one anchored try, not a scan of the lede.
-                first = cue.regex.match(text, 0) or cue.regex.match(text, opening)
+                # Only where the lede opens: an anchored try or two, not a scan of the lede.
+                tries = (0, opening) if opening else (0,)
+                if cue.starts is not None:
+                    at = opens.get(cue.id, ())
+                    tries = tuple(p for p in tries if off + p in at)
+                first = next(filter(None, (cue.regex.match(text, p) for p in tries)), None)
                 hits: Iterable[re.Match[str]] = (first,) if first else ()
             else:
                 hits = ruleset.matches(cue, text, off, pair[seg] - off, opens)
