@@ -58,7 +58,7 @@ def name_lists() -> NameLists:
 
 _CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m)$|n['’]t$", re.I)
 _MODIFIER = re.compile(r"\w-[a-zà-ÿ]")  # "Twitter-backed", "Meta-owned": a modifier, not a name
-_ROLE_TAIL = re.compile(r"-(?:CEO|Chef\w*|Gründer\w*|Deal)$")
+_ROLE_TAIL = re.compile(r"-(?:(?:Co|Ko|Vize|Ex)-)?(?:CEO|Chef\w*|Gründer\w*|Deal)$")
 
 
 def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
@@ -77,7 +77,12 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
     if not lists.body_heads.isdisjoint(lows) or not lists.body_words.isdisjoint(lows[1:]):
         return None  # "Pakistan Cricket Board", "Fundación Bankinter": not a company
     words[-1] = _POSSESSIVE.sub("", words[-1])
-    words = [_ROLE_TAIL.sub("", w) for w in words]
+    for i, w in enumerate(words):
+        bare = _ROLE_TAIL.sub("", w)
+        if bare != w:
+            # "Porsche-Chef Oliver Blume": the company ends where its role word does.
+            words = [*words[:i], bare]
+            break
 
     def common(w: str) -> bool:
         low = w.lower()

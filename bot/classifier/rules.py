@@ -164,7 +164,13 @@ class RulesClassifier:
             low,
             blocked,
         )
-        has_org = bool(about) or bool(lex.org_words and lex.org_words.search(full, low))
+        # A company in sight: named, referred to ("the startup"), or implied by a company
+        # role ("consejera delegada", "CEO").
+        has_org = (
+            bool(about)
+            or bool(lex.org_words and lex.org_words.search(full, low))
+            or bool(lex.role and lex.role.search(full))
+        )
 
         best: dict[str, dict[int, float]] = {}
         phrases: dict[str, list[str]] = {}

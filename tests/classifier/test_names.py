@@ -79,6 +79,10 @@ def test_clean_name() -> None:
     assert clean_name("Lieferdienst Brumbly", frozenset(), lists) == "Brumbly"
     assert clean_name("Bayerischer Leuchtenhersteller Zorbel", frozenset(), lists) == "Zorbel"
     assert clean_name("Ex-Google-Manager", frozenset(), lists) is None
+    # a role word ends the company's name: the person comes after
+    assert clean_name("Zorbly-Chef Jane Roe", frozenset(), lists) == "Zorbly"
+    assert clean_name("Zorbly-Co-Chef", frozenset(), lists) == "Zorbly"
+    assert clean_name("FC Zorbly", frozenset(), lists) is None
     # public, sports and non-profit bodies
     assert clean_name("Zorbland Cricket Board", frozenset(), lists) is None
     assert clean_name("Fundación Zorbly", frozenset(), lists) is None

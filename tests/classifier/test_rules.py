@@ -891,3 +891,50 @@ def test_phrases_that_look_like_an_event_but_are_not(
     clf: RulesClassifier, title: str, summary: str, lang: str, label: str
 ) -> None:
     assert label not in clf.classify(title, summary, lang).labels
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "companies"),
+    [
+        (
+            "Jane Quorra, Microsoft's chief designer, to depart",
+            "Quorra will set up her own studio.",
+            "en",
+            ["Microsoft"],
+        ),
+        (
+            "Jane Quorra dimite como consejera delegada de Microsoft",
+            "La directiva anunció su salida.",
+            "es",
+            ["Microsoft"],
+        ),
+        (
+            "Zorbly sammelt 900 Millionen Dollar ein",
+            "Quintal Capital führt die Runde an, die Bewertung liegt bei 5 Mrd. Dollar.",
+            "de",
+            ["Zorbly"],
+        ),
+        (
+            "Zorbly raises $50 million",
+            "Quintal Capital led the round, which values Zorbly at $1 billion.",
+            "en",
+            ["Zorbly"],
+        ),
+        (
+            "Zorbly lève 50 millions d'euros",
+            "La néobanque pour PME est valorisée 1 milliard. Quintal Capital mène l'opération.",
+            "fr",
+            ["Zorbly"],
+        ),
+        (
+            "Insolvenz: Zorbly stellt Betrieb ein",
+            "Zorbly hat Insolvenz angemeldet.",
+            "de",
+            ["Zorbly"],
+        ),
+    ],
+)
+def test_people_investors_and_rubrics_are_not_the_company(
+    clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
+) -> None:
+    assert clf.classify(title, summary, lang).companies == companies
