@@ -61,9 +61,12 @@ def _seq(items: Any) -> frozenset[str] | None:
             # "su" + a branch): the prefix joined to each alternative's own start filters
             # far better than "su" alone.
             leads = _leads(av[1])
-            if leads is not None and prefixes != {""}:
-                if len(prefixes) * len(leads) <= MAX_ALTERNATIVES:
-                    consider(frozenset(p + lead for p in prefixes for lead in leads))
+            if (
+                leads is not None
+                and prefixes != {""}
+                and len(prefixes) * len(leads) <= MAX_ALTERNATIVES
+            ):
+                consider(frozenset(p + lead for p in prefixes for lead in leads))
             sub = _branch(av[1])
             flush()
             consider(sub)

@@ -468,10 +468,10 @@ def _about(
                 continue  # no literal anchor of this cue in this part
             if lede_after and i >= lex.n_party_cues:
                 # Only where the lede opens: an anchored try or two, not a scan of the lede.
-                tries = (0, opening) if opening else (0,)
+                tries: tuple[int, ...] = (0, opening) if opening else (0,)
                 if cue.starts is not None:
-                    at = opens.get(cue.id, ())
-                    tries = tuple(p for p in tries if off + p in at)
+                    cue_opens = opens.get(cue.id, ())
+                    tries = tuple(p for p in tries if off + p in cue_opens)
                 first = next(filter(None, (cue.regex.match(text, p) for p in tries)), None)
                 hits: Iterable[re.Match[str]] = (first,) if first else ()
             else:
