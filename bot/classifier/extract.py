@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from bot.classifier.lexicon import Gated, Lexicon
+from bot.classifier.lexicon import GatedSet, Lexicon, lowered
 
 _ROUND_SERIES = re.compile(r"^(?:s[eé]ries?|serie)\s+([a-h]\d?)(.*)$", re.I)
 _SPACES = re.compile(r"\s+")
@@ -93,11 +93,13 @@ def normalize_round(raw: str) -> str:
 _RUN_ON = re.compile(r"\.(?=[A-Z])")
 
 
-def captures(patterns: tuple[Gated, ...], text: str, group: str) -> list[str]:
+def captures(patterns: GatedSet | None, text: str, group: str) -> list[str]:
     """The `group` captures of `patterns` in `text`, tidied, once each, in pattern order."""
     found: list[str] = []
-    for p in patterns:
-        for m in p.finditer(text):
+    if patterns is None:
+        return found
+    for _, matches in patterns.finditers(text, lowered(text)):
+        for m in matches:
             name = m.groupdict().get(group)
             if name:
                 # Feeds sometimes drop the space after a full stop: "Intel.Cette nouvelle".
@@ -115,7 +117,8 @@ _VALUATION_AFTER = re.compile(
 def funding_facts(text: str, lex: Lexicon, company: str | None) -> dict[str, Any]:
     """Amount, currency, round, valuation and lead investors, where the text states them."""
     facts: dict[str, Any] = {}
-    valuation_cues = lex.extract.get("valuation", ())
+    valuation = lex.extract.get("valuation")
+    valuation_cues = valuation.gated if valuation is not None else ()
     for m, written, value, currency in amounts(text, lex):
         before = text[max(0, m.start() - 45) : m.start()]
         after = text[m.end() : m.end() + 25]
@@ -128,14 +131,15 @@ def funding_facts(text: str, lex: Lexicon, company: str | None) -> dict[str, Any
             facts["amount"] = written
             facts["amount_value"] = value
             facts["currency"] = currency
-    for p in lex.extract.get("round", ()):
+    rounds = lex.extract.get("round")
+    for p in rounds.gated if rounds is not None else ():
         hit = p.search(text)
         if hit:
             facts["round"] = normalize_round(hit.group("round"))
             break
     investors = [
         n
-        for n in captures(lex.extract.get("investors", ()), text, "name")
+        for n in captures(lex.extract.get("investors"), text, "name")
         if company is None or n.lower() != company.lower()
     ]
     if investors:
@@ -200,8 +204,10 @@ def departure_facts(text: str, lex: Lexicon, is_company: Callable[[str], bool]) 
     """The people who leave, their roles, and where they go."""
     people: dict[str, dict[str, str]] = {}
     roles: list[str] = []  # roles of leavers the text does not name ("OpenAI CTO resigns")
-    for p in lex.extract.get("people", ()):
-        for m in p.finditer(text):
+    people_patterns = lex.extract.get("people")
+    found = people_patterns.finditers(text, lowered(text)) if people_patterns is not None else []
+    for _, matches in found:
+        for m in matches:
             gd = m.groupdict()
             name = _clean_person(gd.get("person") or "", lex)
             if not looks_like_person(name, lex, is_company):
@@ -228,7 +234,7 @@ def departure_facts(text: str, lex: Lexicon, is_company: Callable[[str], bool]) 
         # A capture may run on from a name before it ("OpenAI CEO Sam Altman"): compare ends.
         speakers = [
             _clean_person(n, lex)
-            for n in captures(lex.extract.get("announcer", ()), text, "person")
+            for n in captures(lex.extract.get("announcer"), text, "person")
         ]
         leavers = {
             n: e
@@ -240,7 +246,7 @@ def departure_facts(text: str, lex: Lexicon, is_company: Callable[[str], bool]) 
     facts: dict[str, Any] = {}
     if people:
         facts["people"] = list(people.values())
-        dest = captures(lex.extract.get("to", ()), text, "name")
+        dest = captures(lex.extract.get("to"), text, "name")
         dest = [d for d in dest if d not in people]
         if dest:
             facts["people"][0]["to"] = dest[0]
@@ -265,10 +271,10 @@ def dispute_facts(
             facts["kind"] = kind
             break
     # Every company the text names is not a party: an investor, a rival, the outlet cited.
-    cited = set(captures(lex.extract.get("sources", ()), text, "name"))
+    cited = set(captures(lex.extract.get("sources"), text, "name"))
     parties: list[str] = []
     for key in ("parties", "party_subject"):
-        for raw in captures(lex.extract.get(key, ()), text, "name"):
+        for raw in captures(lex.extract.get(key), text, "name"):
             if raw in cited or raw.lower() in lex.stopwords:
                 continue
             n = party(raw, lex)

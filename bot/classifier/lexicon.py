@@ -155,6 +155,18 @@ def match_at(
 _last_lowered: tuple[str, str] = ("", "")  # (text, _lower_same_length(text)): the last one
 
 
+def lowered(text: str) -> str:
+    """_lower_same_length(text), remembered for the last text: one item's extractors scan the
+    same text with several regexes."""
+    global _last_lowered
+    last = _last_lowered
+    if last[0] is text:
+        return last[1]
+    low = _lower_same_length(text)
+    _last_lowered = (text, low)
+    return low
+
+
 class Gated:
     """A case-insensitive regex tried only where it can match: at its openings, or from its
     longest span before its first literal anchor (one small automaton pass finds both)."""
@@ -194,13 +206,7 @@ class Gated:
         if self._automaton is None:
             return self.regex.finditer(text)
         if low is None:
-            global _last_lowered
-            last = _last_lowered  # one item's extractors scan the same text with several regexes
-            if last[0] is text:
-                low = last[1]
-            else:
-                low = _lower_same_length(text)
-                _last_lowered = (text, low)
+            low = lowered(text)
         first = -1
         at: list[int] = []
         for end, (n, bits) in self._automaton.iter(low):
@@ -363,7 +369,7 @@ class Lexicon:
     scales: Mapping[str, float]
     worded: Mapping[str, float]  # "a billion" -> 1e9: amounts written in words
     currencies: Mapping[str, str]
-    extract: Mapping[str, tuple[Gated, ...]]
+    extract: Mapping[str, GatedSet]  # [extract] key -> its patterns, found in one scan
     kinds: tuple[tuple[str, re.Pattern[str]], ...]
     not_names: frozenset[str]
     # [companies]: patterns with a (?P<name>...) group that introduce a company ("startup X")
@@ -524,7 +530,7 @@ def compile_lexicon(
         scales=scales,
         worded=worded,
         currencies=currencies,
-        extract=extract,
+        extract={key: GatedSet(pats) for key, pats in extract.items()},
         kinds=kinds,
         not_names=frozenset(w.lower() for w in data.get("not_names", [])),
         subject=re.compile(rf"(?P<name>{CO_BODY})\s+(?:{verb})", re.I) if verb else None,

@@ -164,13 +164,7 @@ class RulesClassifier:
             low,
             blocked,
         )
-        # A company in sight: named, referred to ("the startup"), or implied by a company
-        # role ("consejera delegada", "CEO").
-        has_org = (
-            bool(about)
-            or bool(lex.org_words and lex.org_words.search(full, low))
-            or bool(lex.role and lex.role.search(full))
-        )
+        has_org: bool | None = True if about else None  # found when a label needs it
 
         best: dict[str, dict[int, float]] = {}
         phrases: dict[str, list[str]] = {}
@@ -244,6 +238,12 @@ class RulesClassifier:
             for w in best.get(spec.name, {}).values():
                 miss *= 1.0 - w
             score = (1.0 - miss) * factors.get(spec.name, 1.0)
+            if score and spec.name in BUILTIN_LABELS and has_org is None:
+                # A company in sight: named, referred to ("the startup"), or implied by a
+                # company role ("consejera delegada", "CEO").
+                has_org = bool(lex.org_words and lex.org_words.search(full, low)) or bool(
+                    lex.role and lex.role.search(full)
+                )
             if score and not has_org and spec.name in BUILTIN_LABELS:
                 score *= NO_COMPANY_FACTOR
             scores[spec.name] = round(score, 4)
