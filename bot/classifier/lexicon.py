@@ -60,6 +60,10 @@ class RuleSet:
     automaton: Any
     # [companies] patterns, scanned in the same pass: their ids follow the rules' ids.
     cues: tuple[Rule, ...] = ()
+    # Then extract["backers"], extract["sources"] and the [[mask]] patterns (phrases inside
+    # which a label's own phrases do not count: "la diminution des levées de fonds" is the
+    # market's trend, not a company's raise), in the same pass: their ids follow the cues'.
+    spans: tuple[Rule, ...] = ()
 
     def matches(
         self, rule: Rule, text: str, off: int, first: int, opens: Mapping[int, list[int]]
@@ -320,14 +324,16 @@ class GatedSet:
 Spec = tuple[str, float, str, bool, bool]  # label, weight, regex, veto, unless_company
 
 
-def build_ruleset(specs: list[Spec], cues: Sequence[str] = ()) -> RuleSet:
-    """Compile (label, weight, regex, veto, unless_company) specs and company cue patterns,
-    and index their anchors and openings in one automaton."""
+def build_ruleset(
+    specs: list[Spec], cues: Sequence[str] = (), spans: Sequence[str] = ()
+) -> RuleSet:
+    """Compile (label, weight, regex, veto, unless_company) specs, company cue patterns and
+    span patterns, and index their anchors and openings in one automaton."""
     rules: list[Rule] = []
     always: set[int] = set()
     index: dict[str, tuple[list[int], list[int]]] = {}
     # A cue's width assumes no run past LONGEST_RUN: names are unbounded in the regex.
-    every = [*specs, *(("", 0.0, c, False, False) for c in cues)]
+    every = [*specs, *(("", 0.0, c, False, False) for c in (*cues, *spans))]
     for i, (label, weight, pattern, veto, unless) in enumerate(every):
         regex = re.compile(pattern, re.I)
         opening = starts(pattern)
@@ -350,8 +356,10 @@ def build_ruleset(specs: list[Spec], cues: Sequence[str] = ()) -> RuleSet:
         automaton.add_word(key, (len(key), tuple(ids), tuple(opens)))
     if index:
         automaton.make_automaton()
-    n = len(specs)
-    return RuleSet(tuple(rules[:n]), frozenset(always), automaton, tuple(rules[n:]))
+    n, m = len(specs), len(specs) + len(cues)
+    return RuleSet(
+        tuple(rules[:n]), frozenset(always), automaton, tuple(rules[n:m]), tuple(rules[m:])
+    )
 
 
 @dataclass(frozen=True)
@@ -383,15 +391,11 @@ class Lexicon:
     # verb; verb is None after "to"). The name stops at a verb or function word.
     opening: re.Pattern[str] | None = None
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
-    # extract["backers"], extract["sources"], then the [[mask]] patterns (phrases inside
-    # which a label's own phrases do not count: "la diminution des levées de fonds" is the
-    # market's trend, not a company's raise), scanned together (see GatedSet); and
-    # extract["people"].
-    blocking: GatedSet = field(repr=False, default_factory=lambda: GatedSet(()))
+    # extract["people"] and extract["titles"], scanned together (see GatedSet).
     people: GatedSet = field(repr=False, default_factory=lambda: GatedSet(()))
-    n_backers: int = 0  # how many of `blocking` are backers
-    n_sources: int = 0  # how many of `blocking`, after the backers, are sources
-    mask_labels: tuple[str, ...] = ()  # the label of each mask, the rest of `blocking`
+    n_backers: int = 0  # how many of ruleset.spans are backers
+    n_sources: int = 0  # how many of ruleset.spans, after the backers, are sources
+    mask_labels: tuple[str, ...] = ()  # the label of each mask, the rest of ruleset.spans
     # How many of ruleset.cues (the first ones) name a party to the event itself: "sues X",
     # "layoffs hit X". They count in the lede even when the headline named a company.
     n_party_cues: int = 0
@@ -520,6 +524,11 @@ def compile_lexicon(
         ruleset=build_ruleset(
             specs,
             [expand(p, macros) for p in (*comp.get("parties", []), *comp.get("patterns", []))],
+            [
+                *(g.pattern for g in extract.get("backers", ())),
+                *(g.pattern for g in extract.get("sources", ())),
+                *(expand(p, macros) for m in data.get("mask", []) for p in m["patterns"]),
+            ],
         ),
         n_party_cues=len(comp.get("parties", [])),
         label_names=label_names,
@@ -541,13 +550,6 @@ def compile_lexicon(
             comp.get("infinitive", ""),
         ),
         raw=data,
-        blocking=GatedSet(
-            (
-                *extract.get("backers", ()),
-                *extract.get("sources", ()),
-                *(Gated(expand(p, macros)) for m in data.get("mask", []) for p in m["patterns"]),
-            )
-        ),
         mask_labels=tuple(str(m["label"]) for m in data.get("mask", []) for _ in m["patterns"]),
         people=GatedSet((*extract.get("people", ()), *extract.get("titles", ()))),
         n_backers=len(extract.get("backers", ())),

@@ -135,12 +135,8 @@ class RulesClassifier:
         full = f"{title}\n{summary}"
         split = len(title)
         plain = full.lower()
-        if len(plain) == len(full):  # what _lower_same_length() gives, per part too
-            low = parts_low = plain
-        else:
-            low = _lower_same_length(full)
-            # Each part lower-cased alone, as a scan of one part would read it.
-            parts_low = f"{_lower_same_length(title)}\n{_lower_same_length(summary)}"
+        # What _lower_same_length() gives, without its per-character pass when it needs none.
+        low = plain if len(plain) == len(full) else _lower_same_length(full)
         code = (lang or "").lower().split("-")[0].split("_")[0]
         if code not in self._lexicons:
             # The same words as in f"{title} {summary}": "\n" separates them as " " does.
@@ -150,7 +146,7 @@ class RulesClassifier:
         t_mentions, s_mentions = self._matcher.find_parts(full, low, split)
         hits, opens = lex.ruleset.hits(low, split)
         # Investors named as such ("led by X") and outlets cited ("selon Forbes"), per part.
-        blocked, masked = _spans(full, parts_low, split, lex)
+        blocked, masked = _spans(title, summary, lex, hits, opens)
         about = _about(
             title,
             summary,
@@ -585,19 +581,30 @@ Spans = list[tuple[int, int]]
 
 
 def _spans(
-    full: str, low: str, split: int, lex: Lexicon
+    title: str,
+    summary: str,
+    lex: Lexicon,
+    hits: Mapping[int, list[int]],
+    opens: Mapping[int, list[int]],
 ) -> tuple[tuple[Spans, Spans], dict[tuple[str, int], Spans]]:
-    """From one scan of the title full[:split] and the summary full[split + 1:] (`low`
-    lower-cased), in each part's offsets: where they name investors as such ("led by X, Y")
-    or cite a news outlet ("selon Forbes", "Reuters reported"), which no company the item is
-    about starts in; and the [[mask]] spans by (label, part: 0 the title, 1 the summary)."""
+    """In each part's offsets, from the rules' scan (`hits`, `opens`): where the title and
+    the summary name investors as such ("led by X, Y") or cite a news outlet ("selon
+    Forbes", "Reuters reported"), which no company the item is about starts in; and the
+    [[mask]] spans by (label, part: 0 the title, 1 the summary)."""
     n_backers = lex.n_backers
     n_blocking = n_backers + lex.n_sources
     blocked: tuple[Spans, Spans] = ([], [])
     masked: dict[tuple[str, int], Spans] = {}
-    for seg, iters in enumerate(lex.blocking.finditers_parts(full, low, split)):
-        for i, found in iters:
-            for m in found:
+    ruleset = lex.ruleset
+    off = len(title) + 1  # where the summary starts in the scanned text
+    for i, rule in enumerate(ruleset.spans):
+        pair = hits.get(rule.id)
+        if pair is None:
+            continue  # no anchor of it anywhere
+        for seg, text, start, first in ((0, title, 0, pair[0]), (1, summary, off, pair[1] - off)):
+            if first < 0:
+                continue
+            for m in ruleset.matches(rule, text, start, first, opens):
                 if i >= n_blocking:
                     masked.setdefault((lex.mask_labels[i - n_blocking], seg), []).append(m.span())
                 else:
