@@ -506,6 +506,7 @@ _EARLIER = re.compile(
     re.I,
 )
 _POSSESSIVE_GAP = re.compile(r"['’]s? ")
+_MEDIUM = re.compile(r"\b(?:on|via|sur|auf)\s+$", re.I)
 
 
 def _participants(
@@ -531,6 +532,8 @@ def _participants(
             continue
         if _EARLIER.search(summary, max(0, m.start - 30), m.start):
             continue  # "after Uber won its appeal": an earlier event, the yardstick
+        if _MEDIUM.search(summary, max(0, m.start - 20), m.start):
+            continue  # "said on Twitter he was departing": where it was said
         nxt_m = mentions[i + 1] if i + 1 < len(mentions) else None
         if (
             nxt_m is not None

@@ -938,3 +938,47 @@ def test_people_investors_and_rubrics_are_not_the_company(
     clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
 ) -> None:
     assert clf.classify(title, summary, lang).companies == companies
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "company"),
+    [
+        (
+            "Regulator probes Microsoft deal",
+            "Zorbly accused Microsoft of hiding data.",
+            "en",
+            "Zorbly",
+        ),
+        (
+            "Microsoft dans la tourmente",
+            "La société Zorbly accuse Microsoft de concurrence déloyale.",
+            "fr",
+            "Zorbly",
+        ),
+        (
+            "BGH: Werbeblocker bleiben erlaubt",
+            "Die Klage von Zorbly gegen Quintal wurde abgewiesen.",
+            "de",
+            "Quintal",
+        ),
+        (
+            "Microsoft se desploma en Bolsa",
+            "Después de que Zorbly acuse a la compañía de inflar sus beneficios.",
+            "es",
+            "Zorbly",
+        ),
+    ],
+)
+def test_who_brings_a_dispute_is_a_party(
+    clf: RulesClassifier, title: str, summary: str, lang: str, company: str
+) -> None:
+    assert company in clf.classify(title, summary, lang).companies
+
+
+def test_where_something_was_said_is_not_a_party(clf: RulesClassifier) -> None:
+    res = clf.classify(
+        "Microsoft's AI director is leaving the company",
+        "The director said on Twitter he was departing after five years.",
+        "en",
+    )
+    assert res.companies == ["Microsoft"]
