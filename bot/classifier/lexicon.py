@@ -400,6 +400,7 @@ class Lexicon:
     # "layoffs hit X". They count in the lede even when the headline named a company.
     n_party_cues: int = 0
     person_stop: frozenset[str] = frozenset()  # stopwords | person_stop: not part of a name
+    role_word: re.Pattern[str] | None = None  # a role as a whole word anywhere in a text
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -535,6 +536,7 @@ def compile_lexicon(
         negation=opt("negation"),
         org_words=Gated(org.pattern) if (org := opt("org_words")) is not None else None,
         role=re.compile(macros["ROLE"], re.I) if "ROLE" in macros else None,
+        role_word=re.compile(rf"\b(?:{macros['ROLE']})\b", re.I) if "ROLE" in macros else None,
         money=Gated(money_regex(scales, currencies, named=True, worded=worded)),
         scales=scales,
         worded=worded,

@@ -34,7 +34,8 @@ _HEAD_AFTER = re.compile(r"^(?:\s*[:|]\s|['’]s?\s|,\s)")
 _AUX = re.compile(r"^\s+(?:to|is|has|will|says|said|reportedly|now|just|also|officially)\b", re.I)
 # Where someone used to work: "former Google engineer", "ex-Meta", "ancienne d'Apple".
 _FORMER = (
-    r"former|ex|onetime|alum of|veteran of|previously at|ehemalige[rnm]?|früher\w*|"
+    r"former|ex|onetime|alum of|veteran of|previously at|formerly (?:of|at)|ehemalige[rnm]?|"
+    r"früher\w*|zuvor bei|vorher bei|kam von|venue? de|en provenance de|procedente de|desde|"
     r"ancien(?:ne)?s?(?: de)?|antiguo|expresidente de|exdirectivo de"
 )
 # A rival or a yardstick, not a party: "plan to take on OpenAI", "apps like Uber".
@@ -238,7 +239,7 @@ class RulesClassifier:
                 # A company in sight: named, referred to ("the startup"), or implied by a
                 # company role ("consejera delegada", "CEO").
                 has_org = bool(lex.org_words and lex.org_words.search(full, low)) or bool(
-                    lex.role and lex.role.search(full)
+                    lex.role_word and lex.role_word.search(full)
                 )
             if score and not has_org and spec.name in BUILTIN_LABELS:
                 score *= NO_COMPANY_FACTOR

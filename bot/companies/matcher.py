@@ -168,6 +168,8 @@ class CompanyMatcher:
                 )
             ):
                 continue
+            # Passed above as a genitive: a name's, not a product's ("MacBooks" are laptops).
+            genitive = end < n and text[end].isalnum()
             if end <= split:
                 seg, off, stop = 0, 0, split
             elif start > split:
@@ -177,6 +179,8 @@ class CompanyMatcher:
             # Checks read only this mention's part, as if it were scanned alone.
             surface = text[start:end]
             for key in keys:
+                if genitive and key.kind != "name":
+                    continue
                 if key.kind == "ticker" and key.exact_case:
                     part = text[off:stop]
                     if not _ticker_context(part, start - off, end - off):
@@ -257,6 +261,10 @@ def _has_context(company: Company, text: str, low: str, start: int, end: int) ->
     for ctx in company.context:
         c = ctx.lower()
         if (" " in c and c in low) or c in words:
+            return True
+        # A longer context word also counts inside a compound or a derived word
+        # ("Monsanto-Übernahme", "Leverkusener").
+        if len(c) >= 5 and any(w.startswith(c) for w in words):
             return True
     # A capital mid-sentence already hints at a name; at a sentence start it hints at nothing,
     # so there only the company's own context words count.

@@ -982,3 +982,41 @@ def test_where_something_was_said_is_not_a_party(clf: RulesClassifier) -> None:
         "en",
     )
     assert res.companies == ["Microsoft"]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "companies"),
+    [
+        # a company announcing results is no outlet citing a source
+        (
+            "Microsoft reported record revenue",
+            "Sales rose 20%, Reuters reported.",
+            "en",
+            ["Microsoft"],
+        ),
+        ("Microsoft meldet Rekordumsatz", "Der Konzern profitiert.", "de", ["Microsoft"]),
+        # investors named as such are not the company raising
+        ("Zorbly raises $750M, with Quintal Capital putting in $500M", "", "en", ["Zorbly"]),
+        (
+            "Zorbly raises $665M",
+            "New backers including Quintal Capital and Mervo Partners.",
+            "en",
+            ["Zorbly"],
+        ),
+        ("Zorbly lève 1 milliard, Quintal devient son premier actionnaire", "", "fr", ["Zorbly"]),
+        # a judge and a former employer are not the company of the news
+        ("Judge Jane Quorra rules against Microsoft", "The judge ruled.", "en", ["Microsoft"]),
+        (
+            "Jane Quorra dimite como consejera delegada de Microsoft",
+            "La directiva, fichada desde Quintal Media en 2023, anunció su salida.",
+            "es",
+            ["Microsoft"],
+        ),
+        # laptops are not their maker's news
+        ("Man jailed for selling 1,000 stolen MacBooks", "He resold them.", "en", []),
+    ],
+)
+def test_outlets_investors_titles_and_plural_products(
+    clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
+) -> None:
+    assert clf.classify(title, summary, lang).companies == companies

@@ -52,6 +52,13 @@ def test_a_german_genitive_is_the_name() -> None:
     assert m.companies_in("Microsoftsoftware") == []
 
 
+def test_a_context_word_counts_inside_a_compound() -> None:
+    m = CompanyMatcher(CompanyRegistry.bundled())
+    # "Monsanto" is context for the ambiguous "Bayer", also inside "Monsanto-Übernahme"
+    assert "Bayer" in m.companies_in("Bayer schließt Monsanto-Übernahme ab")
+    assert m.companies_in("Bayer schließt Übernahme ab") == []
+
+
 def test_longest_match_and_word_boundaries() -> None:
     m = CompanyMatcher(CompanyRegistry.bundled())
     assert m.companies_in("Paytm Payments Bank") == ["Paytm Payments Bank"]
