@@ -1020,3 +1020,64 @@ def test_outlets_investors_titles_and_plural_products(
     clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
 ) -> None:
     assert clf.classify(title, summary, lang).companies == companies
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "label"),
+    [
+        ("Jane Roe is officially leaving @Microsoft, the CEO confirms", "", "en", "departure"),
+        ("Zorbly pushes out CEO Jane Roe", "The board acted.", "en", "departure"),
+        (
+            "Microsoft cuts Zorbly's first-party access to its models",
+            "Zorbly said.",
+            "en",
+            "dispute",
+        ),
+        (
+            "Zorbly shuts down after failing to find new funding",
+            "Staff were told.",
+            "en",
+            "funding",
+        ),
+        ("La licorne Zorbly se sépare d'une centaine de salariés", "", "fr", "departure"),
+        ("Jane Roe muss gehen: Microsoft wechselt Chef aus", "", "de", "departure"),
+        ("Microsoft baut 7150 Stellen in der Autosparte ab", "", "de", "departure"),
+        ("Jane Roe dejará de ser CEO de Microsoft", "", "es", "departure"),
+        ("Zorbly debuta en la Bolsa de Nueva York tras su fusión con un SPAC", "", "es", "funding"),
+    ],
+)
+def test_yet_more_ways_to_report_an_event(
+    clf: RulesClassifier, title: str, summary: str, lang: str, label: str
+) -> None:
+    assert label in clf.classify(title, summary, lang).labels
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "label"),
+    [
+        (
+            "Zorbly Ventures raises $7.2 billion for new funds",
+            "The pools go to growth.",
+            "en",
+            "funding",
+        ),
+        (
+            "French Tech : les levées de fonds ont chuté de 38 %",
+            "Selon le baromètre.",
+            "fr",
+            "funding",
+        ),
+        (
+            "Start-up-Investitionen brechen ein",
+            "Es flossen 6 Mrd. Euro an Risikokapital in junge Unternehmen.",
+            "de",
+            "funding",
+        ),
+        ("FC Zorbland trennt sich von seinem Trainer", "", "de", "departure"),
+        ("Jean Dupont démissionne de la Commission européenne", "", "fr", "departure"),
+    ],
+)
+def test_funds_market_totals_sports_and_politics_are_no_events(
+    clf: RulesClassifier, title: str, summary: str, lang: str, label: str
+) -> None:
+    assert label not in clf.classify(title, summary, lang).labels
