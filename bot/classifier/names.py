@@ -32,6 +32,7 @@ class NameLists:
     head_endings: tuple[str, ...] = ()
     body_words: frozenset[str] = frozenset()
     body_heads: frozenset[str] = frozenset()
+    known_people: frozenset[str] = frozenset()
 
 
 @cache
@@ -53,6 +54,7 @@ def name_lists() -> NameLists:
         tuple(sorted(words("head_endings"))),
         words("body_words"),
         words("body_heads"),
+        words("known_people"),
     )
 
 
@@ -146,6 +148,8 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
         return None
     if len(words) >= 2 and words[0].lower() in lists.first_names:
         return None  # "Elon Musk", "Garry Tan"
+    if low in lists.known_people:
+        return None  # "Musk", "Scholz": a person named by the family name alone
     return name
 
 

@@ -83,6 +83,8 @@ def test_clean_name() -> None:
     assert clean_name("Zorbly-Chef Jane Roe", frozenset(), lists) == "Zorbly"
     assert clean_name("Zorbly-Co-Chef", frozenset(), lists) == "Zorbly"
     assert clean_name("FC Zorbly", frozenset(), lists) is None
+    # someone named by the family name alone
+    assert clean_name("Scholz", frozenset(), lists) is None
     # public, sports and non-profit bodies
     assert clean_name("Zorbland Cricket Board", frozenset(), lists) is None
     assert clean_name("Fundación Zorbly", frozenset(), lists) is None
