@@ -1081,3 +1081,27 @@ def test_funds_market_totals_sports_and_politics_are_no_events(
     clf: RulesClassifier, title: str, summary: str, lang: str, label: str
 ) -> None:
     assert label not in clf.classify(title, summary, lang).labels
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "label"),
+    [
+        ("Microsoft to invest up to $4 billion in AI startup Zorbly", "", "en", "funding"),
+        ("Zorbly awarded up to $8.5 billion in CHIPS Act grants", "", "en", "funding"),
+        ("Microsoft CEO Resigns Under Pressure From Investors", "", "en", "dispute"),
+        ("Microsoft Cuts Off Zorbly's App From Its Friend Finder", "", "en", "dispute"),
+        ("Microsoft : son PDG évincé sous la pression des fonds activistes", "", "fr", "dispute"),
+        ("Microsoft retire de ses rayons les produits de Zorbly", "", "fr", "dispute"),
+        ("IG Metall ruft zu Warnstreiks bei Microsoft auf", "", "de", "dispute"),
+        ("Microsoft abusó de su posición dominante, dictamina el tribunal", "", "es", "dispute"),
+    ],
+)
+def test_grants_investor_pressure_delistings_and_warning_strikes(
+    clf: RulesClassifier, title: str, summary: str, lang: str, label: str
+) -> None:
+    assert label in clf.classify(title, summary, lang).labels
+
+
+def test_an_investor_investing_up_to_an_amount_is_not_the_company(clf: RulesClassifier) -> None:
+    res = clf.classify("Microsoft to invest up to $4 billion in AI startup Zorbly", "", "en")
+    assert res.companies == ["Zorbly"]
