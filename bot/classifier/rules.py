@@ -429,7 +429,7 @@ def _about(
         # The name a headline (or its clause after a colon) opens with, before a verb.
         for pos in clauses:
             hit = lex.subject.match(title, pos)
-            if hit:
+            if hit and not _inside(hit.start("name"), blocked[0]):
                 add(_echoed(hit.group("name"), summary))
     if lex.opening is not None:
         # "Throne fixes ...", "BetterHelp to Pay ...", "Crowdcube and Seedrs agree ...": the
@@ -447,6 +447,8 @@ def _about(
                 and hit.group("name2") is None
             )
             for group in ("name", "name2"):
+                if hit.group(group) is None or _inside(hit.start(group), blocked[0]):
+                    continue  # an investor named as such ("Amazon to invest $4B in X")
                 name = _unmodified(hit.group(group))
                 add(name if sure else _echoed(name, summary))
     ruleset = lex.ruleset
