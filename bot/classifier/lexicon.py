@@ -18,8 +18,8 @@ from bot.companies.matcher import _lower_same_length
 
 # A capitalised name of 1-4 words ("Planet A Foods", "Cozy Cloud"); case-sensitive even
 # inside the case-insensitive rule regexes.
-_NAME_BODY = (
-    r"(?-i:(?:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ][\w&'’.\-]*[\w&]|[A-Z])"
+_NAME_BODY = (  # its first capital outside any group, as in CO_BODY
+    r"(?-i:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ](?:[\w&'’.\-]*[\w&]|(?<=[A-Z]))"
     r"(?:\s(?:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ][\w&'’.\-]*[\w&]|[A-Z]|in|de|of|&)){0,3})"
 )
 # A person: two to four capitalised words ("Emad Mostaque", "José Vicente de los Mozos").

@@ -9,9 +9,12 @@ from functools import cache
 from importlib import resources
 
 # A company-like name: 1-4 capitalised tokens, optionally joined by "of", "in", "de", "&".
+# Each word opens with its capital, outside any group: the regex engine then skips positions
+# where no capital stands instead of entering the pattern at each ("(?<=[A-Z])": a lone
+# capital letter is a word, "A" in "Planet A Foods", a lone digit is not).
 CO_BODY = (
-    r"(?-i:(?:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ][\w&'’.+\-]*[\w&+]|[A-Z])"
-    r"(?:\s(?:(?:of|in|de|&)\s)?(?:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ][\w&'’.+\-]*[\w&+]|[A-Z])){0,3})"
+    r"(?-i:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ](?:[\w&'’.+\-]*[\w&+]|(?<=[A-Z]))"
+    r"(?:\s(?:(?:of|in|de|&)\s)?[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ](?:[\w&'’.+\-]*[\w&+]|(?<=[A-Z]))){0,3})"
 )
 _SUFFIX = re.compile(
     r"(?:\s+(?:Inc|Inc\.|LLC|LCC|Ltd|Ltd\.|Corp|Corp\.|GmbH|AG|SE|SA|S\.A\.|SAS|SL|plc)|\.com)$"
