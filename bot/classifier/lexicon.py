@@ -18,9 +18,11 @@ from bot.companies.matcher import _lower_same_length
 
 # A capitalised name of 1-4 words ("Planet A Foods", "Cozy Cloud"); case-sensitive even
 # inside the case-insensitive rule regexes.
-_NAME_BODY = (  # its first capital outside any group, as in CO_BODY
-    r"(?-i:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ](?:[\w&'’.\-]*[\w&]|(?<=[A-Z]))"
-    r"(?:\s(?:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ][\w&'’.\-]*[\w&]|[A-Z]|in|de|of|&)){0,3})"
+# Its first capital outside any group and its runs written as in names.CO_BODY.
+_NAME_REST = r"(?:[\w&]++(?:['’.\-]+[\w&]++)*|(?:['’.\-]+[\w&]++)+|(?<=[A-Z]))"
+_NAME_BODY = (
+    rf"(?-i:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ]{_NAME_REST}"
+    rf"(?:\s(?:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ]{_NAME_REST}|in|de|of|&)){{0,3}})"
 )
 # A person: two to four capitalised words ("Emad Mostaque", "José Vicente de los Mozos").
 # Possessive word runs ("++"): a person is always followed by a space, a comma or the end,

@@ -12,9 +12,13 @@ from importlib import resources
 # Each word opens with its capital, outside any group: the regex engine then skips positions
 # where no capital stands instead of entering the pattern at each ("(?<=[A-Z])": a lone
 # capital letter is a word, "A" in "Planet A Foods", a lone digit is not).
+# The rest of a word is written as runs of letters joined by "'", ".", "-" ("O'Neil",
+# "Stability.ai", "X-Men"), ending with a letter: the same words as "[\w&'’.+\-]*[\w&+]",
+# with possessive runs the engine need not take apart letter by letter.
+_CO_REST = r"(?:[\w&+]++(?:['’.\-]+[\w&+]++)*|(?:['’.\-]+[\w&+]++)+|(?<=[A-Z]))"
 CO_BODY = (
-    r"(?-i:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ](?:[\w&'’.+\-]*[\w&+]|(?<=[A-Z]))"
-    r"(?:\s(?:(?:of|in|de|&)\s)?[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ](?:[\w&'’.+\-]*[\w&+]|(?<=[A-Z]))){0,3})"
+    rf"(?-i:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ]{_CO_REST}"
+    rf"(?:\s(?:(?:of|in|de|&)\s)?[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ]{_CO_REST}){{0,3}})"
 )
 _SUFFIX = re.compile(
     r"(?:\s+(?:Inc|Inc\.|LLC|LCC|Ltd|Ltd\.|Corp|Corp\.|GmbH|AG|SE|SA|S\.A\.|SAS|SL|plc)|\.com)$"
