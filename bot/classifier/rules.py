@@ -629,7 +629,8 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 # The capital comes before the look-behind (which then spans it): a pattern that opens with
 # a character set is searched faster, for the same matches.
 _GIVEN_NAME = re.compile(
-    r"(?-i:[A-ZÀ-Ý](?<![\w&][A-ZÀ-Ý])[\w'’\-]+)(?:\s(?:(?:de|van|von|le|la|di|da)\s)?(?-i:[A-ZÀ-Ý][\w'’\-]+)){1,2}"
+    r"(?-i:[A-ZÀ-Ý](?<![\w&][A-ZÀ-Ý])[\w'’\-]++)"
+    r"(?:\s(?:(?:de|van|von|le|la|di|da)\s)?(?-i:[A-ZÀ-Ý][\w'’\-]++)){1,2}"
 )
 
 
