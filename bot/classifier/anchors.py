@@ -201,9 +201,20 @@ def _chars(items: Any) -> frozenset[str] | None:
             out.update(chr(v).lower() for v in range(av[0], av[1] + 1))
         elif op is _c.CATEGORY and av is _c.CATEGORY_DIGIT:
             out |= _DIGITS  # ASCII digits: amounts in the feeds are written with them
+        elif op is _c.CATEGORY and av is _c.CATEGORY_SPACE:
+            out.add(" ")  # the classifier collapses every whitespace run to one space
         else:
             return None
     return frozenset(out) if len(out) <= 12 else None
+
+
+def _is_space(items: Any) -> bool:
+    """The element is \\s alone."""
+    return (
+        len(items) == 1
+        and items[0][0] is _c.IN
+        and list(items[0][1]) == [(_c.CATEGORY, _c.CATEGORY_SPACE)]
+    )
 
 
 def _pre(op: Any, av: Any) -> set[tuple[str, bool]] | None:
@@ -227,6 +238,10 @@ def _pre(op: Any, av: Any) -> set[tuple[str, bool]] | None:
         return out
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
         lo, hi, body = av
+        if _is_space(body):
+            # "\s+" is one space in collapsed text: what follows it extends the opening
+            # ("a billion", not "a" at every "a").
+            return {(" ", True), ("", True)} if lo == 0 else {(" ", True)}
         sub = _prefixes(body)
         if sub is None:
             out = {("", False)}
