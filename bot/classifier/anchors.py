@@ -72,6 +72,10 @@ def _seq(items: Any) -> frozenset[str] | None:
             consider(sub)
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
             lo, _hi, body = av
+            if lo >= 1 and _is_space(body):
+                # One space in collapsed text: "step down" is a better anchor than "step".
+                prefixes = frozenset(p + " " for p in prefixes)
+                continue
             flush()
             if lo >= 1:
                 consider(_seq(body))
