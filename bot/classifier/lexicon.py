@@ -280,40 +280,6 @@ class GatedSet:
             if plain or not ((g._anchored and first[i] < 0) or (g._opens and not at[i]))
         ]
 
-    def finditers_parts(
-        self, text: str, low: str, split: int
-    ) -> tuple[
-        list[tuple[int, Iterator[re.Match[str]]]], list[tuple[int, Iterator[re.Match[str]]]]
-    ]:
-        """finditers() of text[:split] and of text[split + 1:] (offsets relative to each part),
-        from one scan of `low` (all of `text` lower-cased by _lower_same_length)."""
-        n = len(self.gated)
-        first = ([-1] * n, [-1] * n)
-        at: tuple[list[list[int]], list[list[int]]] = (
-            [[] for _ in range(n)],
-            [[] for _ in range(n)],
-        )
-        if self._automaton is not None:
-            for end, (length, found) in self._automaton.iter(low):
-                start = end - length + 1
-                if end < split:
-                    seg = 0
-                elif start > split:
-                    seg, start = 1, start - split - 1
-                else:
-                    continue  # across the parts' boundary: in neither part alone
-                f, a = first[seg], at[seg]
-                for i, bits in found:
-                    if bits & 1 and (f[i] < 0 or start < f[i]):
-                        f[i] = start
-                    if bits & 2:
-                        a[i].append(start)
-        parts = (text[:split], text[split + 1 :])
-        return (
-            self._iters(parts[0], first[0], at[0]) if parts[0] else [],
-            self._iters(parts[1], first[1], at[1]) if parts[1] else [],
-        )
-
     def _iters(
         self, text: str, first: list[int], at: list[list[int]]
     ) -> list[tuple[int, Iterator[re.Match[str]]]]:
