@@ -257,20 +257,34 @@ def _has_context(company: Company, text: str, low: str, start: int, end: int) ->
     after = text[end : end + 2]
     if after in ("'s", "’s") or _ROLE_AFTER.match(text, end):
         return True  # "Cruise's", "Cruise CEO Kyle Vogt": a company's, even opening a sentence
-    words = set(_WORD.findall(low))
     for ctx in company.context:
         c = ctx.lower()
-        if (" " in c and c in low) or c in words:
-            return True
-        # A longer context word also counts inside a compound or a derived word
+        if " " in c:
+            if c in low:
+                return True
+            continue
+        # A word of the text (a run of _WORD characters) that is `c`, or that begins with it
+        # when `c` is long enough to count inside a compound or a derived word
         # ("Monsanto-Übernahme", "Leverkusener").
-        if len(c) >= 5 and any(w.startswith(c) for w in words):
-            return True
+        i = low.find(c)
+        while i >= 0:
+            end = i + len(c)
+            if (i == 0 or not _word_char(low[i - 1])) and (
+                len(c) >= 5 or end == len(low) or not _word_char(low[end])
+            ):
+                return True
+            i = low.find(c, i + 1)
     # A capital mid-sentence already hints at a name; at a sentence start it hints at nothing,
     # so there only the company's own context words count.
     if start == 0 or _SENTENCE_END.search(text[max(0, start - 3) : start]):
         return False
+    words = set(_WORD.findall(low))
     return any(w in words for w in GENERIC_CONTEXT)
+
+
+def _word_char(ch: str) -> bool:
+    """A character _WORD runs are made of."""
+    return ch.isalnum() or ch in "_.+-"
 
 
 def _drop_overlaps(found: list[Mention]) -> list[Mention]:
