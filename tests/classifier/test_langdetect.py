@@ -44,3 +44,13 @@ def test_every_token_counts_once_per_language() -> None:
     assert d.detect("the le le et") == "fr"
     # No token at all: the default, even with a letter hint like "¿".
     assert d.detect("¿ 12 ¡") == "en"
+
+
+def test_an_undeclared_language_is_read_from_the_opening_text() -> None:
+    from bot.classifier import build_classifier
+    from bot.config import ClassifierConfig
+
+    clf = build_classifier(ClassifierConfig())
+    french = "Le directeur général quitte la société après dix ans à la tête de la start-up. " * 4
+    english = "The company said that it is the best of the year and that it will grow. " * 20
+    assert clf.classify("Le PDG de Zorbly démissionne", french + english).lang == "fr"
