@@ -722,8 +722,9 @@ _NARROW_LONG_WORD = re.compile(rf"\b{_LETTER}{{4,}}")  # the same with no charac
 
 def _title_case(title: str) -> bool:
     """A Title Case Headline: its capitals say nothing about which words are names."""
-    words = (_LONG_WORD if _WIDE.search(title) else _NARROW_LONG_WORD).findall(title)
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
+    wide = not title.isascii() and _WIDE.search(title) is not None
+    words = (_LONG_WORD if wide else _NARROW_LONG_WORD).findall(title)
+    return len(words) >= 3 and len([w for w in words if w[0].isupper()]) > 0.6 * len(words)
 
 
 def _clause_starts(title: str) -> list[int]:
