@@ -1105,3 +1105,59 @@ def test_grants_investor_pressure_delistings_and_warning_strikes(
 def test_an_investor_investing_up_to_an_amount_is_not_the_company(clf: RulesClassifier) -> None:
     res = clf.classify("Microsoft to invest up to $4 billion in AI startup Zorbly", "", "en")
     assert res.companies == ["Zorbly"]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "companies"),
+    [
+        (
+            "Zorbly extends Series C to $250M with Quintal",
+            "The round values it at $2B.",
+            "en",
+            ["Zorbly"],
+        ),
+        (
+            "Checkout startup Zorbly is shutting down",
+            "It raised more than $120 million from Quintal and others.",
+            "en",
+            ["Zorbly"],
+        ),
+        (
+            "Zorbly lève 40 millions d'euros",
+            "Auprès de ses investisseurs historiques, dont Quintal Capital.",
+            "fr",
+            ["Zorbly"],
+        ),
+        (
+            "Zorbly sammelt 750 Mio. Dollar ein, Quintal steigt ein",
+            "Das Start-up wächst.",
+            "de",
+            ["Zorbly"],
+        ),
+        (
+            "Zorbly levanta 350 millones liderados por Quintal y Mervo",
+            "La fintech crece.",
+            "es",
+            ["Zorbly"],
+        ),
+        (
+            "Microsoft rachète l'américain Zorbly",
+            "La plateforme d'analytics.",
+            "fr",
+            ["Microsoft", "Zorbly"],
+        ),
+        (
+            "Jane Roe gana el juicio contra el Santander",
+            "El juzgado condena al banco.",
+            "es",
+            ["Santander"],
+        ),
+        ("Microsoft-Rider legen Arbeit nieder", "Die Fahrer protestieren.", "de", ["Microsoft"]),
+        ("Brasil suspende X en todo el país", "El juez ordenó el bloqueo.", "es", []),
+        ("El Real Madrid gana la Champions", "", "es", []),
+    ],
+)
+def test_investors_buyers_parties_places_and_clubs(
+    clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
+) -> None:
+    assert clf.classify(title, summary, lang).companies == companies
