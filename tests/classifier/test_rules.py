@@ -1161,3 +1161,25 @@ def test_investors_buyers_parties_places_and_clubs(
     clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
 ) -> None:
     assert clf.classify(title, summary, lang).companies == companies
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "label"),
+    [
+        ("Microsoft to let 11,000 employees go", "The CEO told staff.", "en", "departure"),
+        (
+            "Delaware judge voids Microsoft CEO's pay package",
+            "A shareholder sued.",
+            "en",
+            "dispute",
+        ),
+        ("Microsoft finalizes $7.86 billion CHIPS Act award", "", "en", "funding"),
+        ("Dépakine : Microsoft mis en examen", "", "fr", "dispute"),
+        ("Lokführer bei Microsoft im Ausstand", "", "de", "dispute"),
+        ("Zorbly recibe 250 millones de Advent International", "La adtech crece.", "es", "funding"),
+    ],
+)
+def test_lay_offs_court_rulings_awards_and_indictments(
+    clf: RulesClassifier, title: str, summary: str, lang: str, label: str
+) -> None:
+    assert label in clf.classify(title, summary, lang).labels
