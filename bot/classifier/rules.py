@@ -482,7 +482,13 @@ def _about(
                 at = hit.start("name")
                 if _inside(at, blocked[seg]) or _FORMER_BEFORE.search(text[max(0, at - 25) : at]):
                     continue  # an investor or an outlet; "former Textron boss" in passing
-                add(hit.group("name"))
+                name = hit.group("name")
+                if i < lex.n_party_cues and _is_outlet(name, lists):
+                    # An outlet cited is no company of the item, but one that sues is a party
+                    # ("The New York Times sues OpenAI").
+                    add(name.strip(" .,;:"), known=True)
+                    continue
+                add(name)
                 end = hit.end("name")
                 while lex.list_next is not None and (more := lex.list_next.match(text, end)):
                     if not _inside(more.start("name"), blocked[seg]):
@@ -560,6 +566,11 @@ def _participants(
 _OPENING = re.compile(
     r"(?:(?:the|an?|la|le|les|l['’]|une?|der|die|das|eine?|el|los|las|una?)\s*)?", re.I
 )
+
+
+def _is_outlet(name: str, lists: NameLists) -> bool:
+    """A news outlet's name ("The New York Times", "Reuters")."""
+    return name.strip(" .,;:").lower().removeprefix("the ") in lists.media
 
 
 def _people_word(word: str, lex: Lexicon) -> bool:

@@ -1183,3 +1183,13 @@ def test_lay_offs_court_rulings_awards_and_indictments(
     clf: RulesClassifier, title: str, summary: str, lang: str, label: str
 ) -> None:
     assert label in clf.classify(title, summary, lang).labels
+
+
+def test_an_outlet_that_sues_is_a_party_one_cited_is_not(clf: RulesClassifier) -> None:
+    res = clf.classify(
+        "The New York Times sues Microsoft over copyright",
+        "The lawsuit, Reuters reported, names millions of articles.",
+        "en",
+    )
+    assert set(res.companies) == {"Microsoft", "The New York Times"}
+    assert "Reuters" not in res.companies
