@@ -1193,3 +1193,16 @@ def test_an_outlet_that_sues_is_a_party_one_cited_is_not(clf: RulesClassifier) -
     )
     assert set(res.companies) == {"Microsoft", "The New York Times"}
     assert "Reuters" not in res.companies
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "label"),
+    [
+        ("Microsoft trennt sich von seiner Healthcare-Sparte", "de", "departure"),
+        ("Microsoft retire des rayons des produits contaminés", "fr", "dispute"),
+    ],
+)
+def test_divestments_and_recalls_are_no_events(
+    clf: RulesClassifier, title: str, lang: str, label: str
+) -> None:
+    assert label not in clf.classify(title, "", lang).labels
