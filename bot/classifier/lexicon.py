@@ -122,29 +122,6 @@ class RuleSet:
             if len(at) > 1:
                 at.sort()  # the automaton reports by end: a longer key may start earlier
         return found, opens
-        for end, (n, ids, opening) in self.automaton.iter(low_text):
-            start = end - n + 1
-            for i in opening:
-                at = opens.get(i)
-                if at is None:
-                    opens[i] = [start]
-                else:
-                    at.append(start)
-            if not ids:
-                continue
-            slot = 0 if end < split else 1 if start > split else -1
-            if slot < 0:
-                continue
-            for i in ids:
-                pair = found.get(i)
-                if pair is None:
-                    pair = found[i] = [-1, -1]
-                if pair[slot] < 0 or start < pair[slot]:
-                    pair[slot] = start
-        for at in opens.values():
-            if len(at) > 1:
-                at.sort()  # the automaton reports by end: a longer key may start earlier
-        return found, opens
 
 
 def match_at(
