@@ -25,6 +25,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from bot.testing.loopback import serve
+
 API_PREFIX = "/api/v10"
 DISCORD_EPOCH_MS = 1420070400000
 MANAGE_GUILD = 1 << 5
@@ -167,13 +169,7 @@ class FakeDiscord:
         )
         app.router.add_post(f"{p}/webhooks/{{wid}}/{{token}}", self._execute_webhook)
         app.router.add_get("/gateway", self._gateway_ws)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        sockets = getattr(site._server, "sockets", None)
-        assert sockets, "the fake Discord did not bind"
-        self.port = int(sockets[0].getsockname()[1])
+        self._runner, _, self.port = await serve(app, shutdown_timeout=0.5)
 
     async def close(self) -> None:
         """Close gateway sockets (code 1000) and stop the server."""

@@ -30,6 +30,8 @@ from typing import Any
 import aiohttp
 from aiohttp import WSMsgType, web
 
+from bot.testing.loopback import serve
+
 #: Block Kit and message limits the fake enforces (https://docs.slack.dev/reference/block-kit).
 MAX_BLOCKS = 50
 MAX_HEADER = 150
@@ -165,13 +167,8 @@ class FakeSlack:
         app.router.add_get("/socket-mode", self._socket)
         app.router.add_post("/services/{team}/{bot}/{secret}", self._webhook)
         app.router.add_post("/commands/{team}/{id}/{secret}", self._response_url)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert server is not None and server.sockets  # type: ignore[attr-defined]
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        # Client WebSockets are closed before cleanup, so in-flight calls may take their time.
+        self._runner, _, self.port = await serve(app, shutdown_timeout=60.0)
 
     async def close(self) -> None:
         """Close client WebSockets first (else the runner waits for them), then the server."""

@@ -22,6 +22,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.testing.feed_server import Fixed
+from bot.testing.loopback import serve
 
 __all__ = ["FakeSocial"]
 
@@ -81,12 +82,7 @@ class FakeSocial:
         r.add_get("/search.json", self._r_search)
         r.add_get("/subreddits/search.json", self._r_subreddit_search)
         r.add_get("/api/v1/search_by_date", self._hn_search)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.25)
-        await runner.setup()
-        site = web.TCPSite(runner, self._host, 0)
-        await site.start()
-        self._runner = runner
-        host, port = runner.addresses[0][:2]
+        self._runner, host, port = await serve(app, self._host)
         self.base_url = f"http://{host}:{port}"
         return self
 

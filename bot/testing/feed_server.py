@@ -21,6 +21,8 @@ from types import TracebackType
 
 from aiohttp import web
 
+from bot.testing.loopback import serve
+
 __all__ = ["Feed", "FeedServer", "Fixed", "RawGzip", "Redirect", "Reply"]
 
 
@@ -139,13 +141,7 @@ class FeedServer:
             return
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        # Short shutdown timeout: a delayed handler (timeout tests) must not hold up close().
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.25)
-        await runner.setup()
-        site = web.TCPSite(runner, self._host, 0)
-        await site.start()
-        self._runner = runner
-        host, port = runner.addresses[0][:2]
+        self._runner, host, port = await serve(app, self._host)
         self.base_url = f"http://{host}:{port}"
 
     async def close(self) -> None:

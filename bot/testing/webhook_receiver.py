@@ -8,6 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.testing.loopback import serve
+
 
 class WebhookReceiver:
     """Records JSON POSTs at /hook; `fail_next(status, headers)` scripts failures first."""
@@ -36,12 +38,8 @@ class WebhookReceiver:
     async def __aenter__(self) -> WebhookReceiver:
         app = web.Application()
         app.router.add_post("/hook", self._hook)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.25)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.url = f"http://127.0.0.1:{port}/hook"
+        self._runner, host, port = await serve(app)
+        self.url = f"http://{host}:{port}/hook"
         return self
 
     async def __aexit__(self, *exc: object) -> None:
