@@ -419,9 +419,149 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
         ("Berlin launches startup fund", "The city said.", "en", []),
         ("Summer brings layoffs to tech", "Many firms cut.", "en", []),
         ("Zorblat and Quintal agree to merge", "The two firms agreed.", "en", []),
+        (
+            "Les start-up réduisent leurs effectifs",
+            "Des entreprises comme Zorbly, Quintal ou encore Mervo réduisent leurs effectifs.",
+            "fr",
+            ["Zorbly", "Quintal", "Mervo"],
+        ),
+        ("Oracle to cut jobs at Zorbly unit", "Hundreds of jobs go.", "en", ["Oracle", "Zorbly"]),
+        ("Uber alum rakes in $9M", "Jane Roe founded Zorbly to help parents.", "en", ["Zorbly"]),
+        (
+            "We've raised $16M for Zorbly Health's B Round",
+            "We closed our round.",
+            "en",
+            ["Zorbly Health"],
+        ),
+        (
+            "Un ancien de Google lève 5 millions",
+            "Jean Dupont a fondé Zorbly en 2020.",
+            "fr",
+            ["Zorbly"],
+        ),
+        (
+            "Ex-Google-Manager sammelt Millionen",
+            "Er gründete Zorbly im Jahr 2020.",
+            "de",
+            ["Zorbly"],
+        ),
+        (
+            "Un exdirectivo de Google levanta 5 millones",
+            "Juan Pérez fundó Zorbly en 2020.",
+            "es",
+            ["Zorbly"],
+        ),
+        (
+            "Jane Quorra, Microsoft's chief designer, to depart",
+            "Quorra will set up her own studio.",
+            "en",
+            ["Microsoft"],
+        ),
+        (
+            "Jane Quorra dimite como consejera delegada de Microsoft",
+            "La directiva anunció su salida.",
+            "es",
+            ["Microsoft"],
+        ),
+        (
+            "Zorbly sammelt 900 Millionen Dollar ein",
+            "Quintal Capital führt die Runde an, die Bewertung liegt bei 5 Mrd. Dollar.",
+            "de",
+            ["Zorbly"],
+        ),
+        (
+            "Zorbly raises $50 million",
+            "Quintal Capital led the round, which values Zorbly at $1 billion.",
+            "en",
+            ["Zorbly"],
+        ),
+        (
+            "Zorbly lève 50 millions d'euros",
+            "La néobanque pour PME est valorisée 1 milliard. Quintal Capital mène l'opération.",
+            "fr",
+            ["Zorbly"],
+        ),
+        (
+            "Insolvenz: Zorbly stellt Betrieb ein",
+            "Zorbly hat Insolvenz angemeldet.",
+            "de",
+            ["Zorbly"],
+        ),
+        # a company announcing results is no outlet citing a source
+        (
+            "Microsoft reported record revenue",
+            "Sales rose 20%, Reuters reported.",
+            "en",
+            ["Microsoft"],
+        ),
+        ("Microsoft meldet Rekordumsatz", "Der Konzern profitiert.", "de", ["Microsoft"]),
+        # investors named as such are not the company raising
+        ("Zorbly raises $750M, with Quintal Capital putting in $500M", "", "en", ["Zorbly"]),
+        (
+            "Zorbly raises $665M",
+            "New backers including Quintal Capital and Mervo Partners.",
+            "en",
+            ["Zorbly"],
+        ),
+        ("Zorbly lève 1 milliard, Quintal devient son premier actionnaire", "", "fr", ["Zorbly"]),
+        # a judge and a former employer are not the company of the news
+        ("Judge Jane Quorra rules against Microsoft", "The judge ruled.", "en", ["Microsoft"]),
+        (
+            "Jane Quorra dimite como consejera delegada de Microsoft",
+            "La directiva, fichada desde Quintal Media en 2023, anunció su salida.",
+            "es",
+            ["Microsoft"],
+        ),
+        # laptops are not their maker's news
+        ("Man jailed for selling 1,000 stolen MacBooks", "He resold them.", "en", []),
+        (
+            "Zorbly extends Series C to $250M with Quintal",
+            "The round values it at $2B.",
+            "en",
+            ["Zorbly"],
+        ),
+        (
+            "Checkout startup Zorbly is shutting down",
+            "It raised more than $120 million from Quintal and others.",
+            "en",
+            ["Zorbly"],
+        ),
+        (
+            "Zorbly lève 40 millions d'euros",
+            "Auprès de ses investisseurs historiques, dont Quintal Capital.",
+            "fr",
+            ["Zorbly"],
+        ),
+        (
+            "Zorbly sammelt 750 Mio. Dollar ein, Quintal steigt ein",
+            "Das Start-up wächst.",
+            "de",
+            ["Zorbly"],
+        ),
+        (
+            "Zorbly levanta 350 millones liderados por Quintal y Mervo",
+            "La fintech crece.",
+            "es",
+            ["Zorbly"],
+        ),
+        (
+            "Microsoft rachète l'américain Zorbly",
+            "La plateforme d'analytics.",
+            "fr",
+            ["Microsoft", "Zorbly"],
+        ),
+        (
+            "Jane Roe gana el juicio contra el Santander",
+            "El juzgado condena al banco.",
+            "es",
+            ["Santander"],
+        ),
+        ("Microsoft-Rider legen Arbeit nieder", "Die Fahrer protestieren.", "de", ["Microsoft"]),
+        ("Brasil suspende X en todo el país", "El juez ordenó el bloqueo.", "es", []),
+        ("El Real Madrid gana la Champions", "", "es", []),
     ],
 )
-def test_a_headline_opens_with_its_subjects(
+def test_the_companies_an_item_is_about(
     clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
 ) -> None:
     assert clf.classify(title, summary, lang).companies == companies
@@ -534,24 +674,6 @@ def test_a_legal_name_does_not_lengthen_the_name_in_use(clf: RulesClassifier) ->
 
 
 @pytest.mark.parametrize(
-    ("title", "summary", "lang", "companies"),
-    [
-        (
-            "Les start-up réduisent leurs effectifs",
-            "Des entreprises comme Zorbly, Quintal ou encore Mervo réduisent leurs effectifs.",
-            "fr",
-            ["Zorbly", "Quintal", "Mervo"],
-        ),
-        ("Oracle to cut jobs at Zorbly unit", "Hundreds of jobs go.", "en", ["Oracle", "Zorbly"]),
-    ],
-)
-def test_lists_and_objects_name_the_companies(
-    clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
-) -> None:
-    assert clf.classify(title, summary, lang).companies == companies
-
-
-@pytest.mark.parametrize(
     ("title", "summary", "lang"),
     [
         (
@@ -570,42 +692,6 @@ def test_who_wrote_a_cited_study_is_not_a_company_of_the_item(
     clf: RulesClassifier, title: str, summary: str, lang: str
 ) -> None:
     assert "Zorbly" not in clf.classify(title, summary, lang).companies
-
-
-@pytest.mark.parametrize(
-    ("title", "summary", "lang", "companies"),
-    [
-        ("Uber alum rakes in $9M", "Jane Roe founded Zorbly to help parents.", "en", ["Zorbly"]),
-        (
-            "We've raised $16M for Zorbly Health's B Round",
-            "We closed our round.",
-            "en",
-            ["Zorbly Health"],
-        ),
-        (
-            "Un ancien de Google lève 5 millions",
-            "Jean Dupont a fondé Zorbly en 2020.",
-            "fr",
-            ["Zorbly"],
-        ),
-        (
-            "Ex-Google-Manager sammelt Millionen",
-            "Er gründete Zorbly im Jahr 2020.",
-            "de",
-            ["Zorbly"],
-        ),
-        (
-            "Un exdirectivo de Google levanta 5 millones",
-            "Juan Pérez fundó Zorbly en 2020.",
-            "es",
-            ["Zorbly"],
-        ),
-    ],
-)
-def test_founded_and_round_of_introduce_a_company(
-    clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
-) -> None:
-    assert clf.classify(title, summary, lang).companies == companies
 
 
 @pytest.mark.parametrize(
@@ -841,9 +927,47 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
             "es",
             "departure",
         ),
+        ("Jane Roe is officially leaving @Microsoft, the CEO confirms", "", "en", "departure"),
+        ("Zorbly pushes out CEO Jane Roe", "The board acted.", "en", "departure"),
+        (
+            "Microsoft cuts Zorbly's first-party access to its models",
+            "Zorbly said.",
+            "en",
+            "dispute",
+        ),
+        (
+            "Zorbly shuts down after failing to find new funding",
+            "Staff were told.",
+            "en",
+            "funding",
+        ),
+        ("La licorne Zorbly se sépare d'une centaine de salariés", "", "fr", "departure"),
+        ("Jane Roe muss gehen: Microsoft wechselt Chef aus", "", "de", "departure"),
+        ("Microsoft baut 7150 Stellen in der Autosparte ab", "", "de", "departure"),
+        ("Jane Roe dejará de ser CEO de Microsoft", "", "es", "departure"),
+        ("Zorbly debuta en la Bolsa de Nueva York tras su fusión con un SPAC", "", "es", "funding"),
+        ("Microsoft to invest up to $4 billion in AI startup Zorbly", "", "en", "funding"),
+        ("Zorbly awarded up to $8.5 billion in CHIPS Act grants", "", "en", "funding"),
+        ("Microsoft CEO Resigns Under Pressure From Investors", "", "en", "dispute"),
+        ("Microsoft Cuts Off Zorbly's App From Its Friend Finder", "", "en", "dispute"),
+        ("Microsoft : son PDG évincé sous la pression des fonds activistes", "", "fr", "dispute"),
+        ("Microsoft retire de ses rayons les produits de Zorbly", "", "fr", "dispute"),
+        ("IG Metall ruft zu Warnstreiks bei Microsoft auf", "", "de", "dispute"),
+        ("Microsoft abusó de su posición dominante, dictamina el tribunal", "", "es", "dispute"),
+        ("Microsoft to let 11,000 employees go", "The CEO told staff.", "en", "departure"),
+        (
+            "Delaware judge voids Microsoft CEO's pay package",
+            "A shareholder sued.",
+            "en",
+            "dispute",
+        ),
+        ("Microsoft finalizes $7.86 billion CHIPS Act award", "", "en", "funding"),
+        ("Dépakine : Microsoft mis en examen", "", "fr", "dispute"),
+        ("Lokführer bei Microsoft im Ausstand", "", "de", "dispute"),
+        ("Zorbly recibe 250 millones de Advent International", "La adtech crece.", "es", "funding"),
     ],
 )
-def test_more_ways_each_language_reports_an_event(
+def test_each_language_reports_an_event(
     clf: RulesClassifier, title: str, summary: str, lang: str, label: str
 ) -> None:
     assert label in clf.classify(title, summary, lang).labels
@@ -885,59 +1009,32 @@ def test_more_ways_each_language_reports_an_event(
             "dispute",
         ),
         ("Quintal to buy shares from Zorbly employees", "A tender offer.", "en", "dispute"),
+        (
+            "Zorbly Ventures raises $7.2 billion for new funds",
+            "The pools go to growth.",
+            "en",
+            "funding",
+        ),
+        (
+            "French Tech : les levées de fonds ont chuté de 38 %",
+            "Selon le baromètre.",
+            "fr",
+            "funding",
+        ),
+        (
+            "Start-up-Investitionen brechen ein",
+            "Es flossen 6 Mrd. Euro an Risikokapital in junge Unternehmen.",
+            "de",
+            "funding",
+        ),
+        ("FC Zorbland trennt sich von seinem Trainer", "", "de", "departure"),
+        ("Jean Dupont démissionne de la Commission européenne", "", "fr", "departure"),
     ],
 )
-def test_phrases_that_look_like_an_event_but_are_not(
+def test_what_looks_like_an_event_but_is_not(
     clf: RulesClassifier, title: str, summary: str, lang: str, label: str
 ) -> None:
     assert label not in clf.classify(title, summary, lang).labels
-
-
-@pytest.mark.parametrize(
-    ("title", "summary", "lang", "companies"),
-    [
-        (
-            "Jane Quorra, Microsoft's chief designer, to depart",
-            "Quorra will set up her own studio.",
-            "en",
-            ["Microsoft"],
-        ),
-        (
-            "Jane Quorra dimite como consejera delegada de Microsoft",
-            "La directiva anunció su salida.",
-            "es",
-            ["Microsoft"],
-        ),
-        (
-            "Zorbly sammelt 900 Millionen Dollar ein",
-            "Quintal Capital führt die Runde an, die Bewertung liegt bei 5 Mrd. Dollar.",
-            "de",
-            ["Zorbly"],
-        ),
-        (
-            "Zorbly raises $50 million",
-            "Quintal Capital led the round, which values Zorbly at $1 billion.",
-            "en",
-            ["Zorbly"],
-        ),
-        (
-            "Zorbly lève 50 millions d'euros",
-            "La néobanque pour PME est valorisée 1 milliard. Quintal Capital mène l'opération.",
-            "fr",
-            ["Zorbly"],
-        ),
-        (
-            "Insolvenz: Zorbly stellt Betrieb ein",
-            "Zorbly hat Insolvenz angemeldet.",
-            "de",
-            ["Zorbly"],
-        ),
-    ],
-)
-def test_people_investors_and_rubrics_are_not_the_company(
-    clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
-) -> None:
-    assert clf.classify(title, summary, lang).companies == companies
 
 
 @pytest.mark.parametrize(
@@ -984,205 +1081,9 @@ def test_where_something_was_said_is_not_a_party(clf: RulesClassifier) -> None:
     assert res.companies == ["Microsoft"]
 
 
-@pytest.mark.parametrize(
-    ("title", "summary", "lang", "companies"),
-    [
-        # a company announcing results is no outlet citing a source
-        (
-            "Microsoft reported record revenue",
-            "Sales rose 20%, Reuters reported.",
-            "en",
-            ["Microsoft"],
-        ),
-        ("Microsoft meldet Rekordumsatz", "Der Konzern profitiert.", "de", ["Microsoft"]),
-        # investors named as such are not the company raising
-        ("Zorbly raises $750M, with Quintal Capital putting in $500M", "", "en", ["Zorbly"]),
-        (
-            "Zorbly raises $665M",
-            "New backers including Quintal Capital and Mervo Partners.",
-            "en",
-            ["Zorbly"],
-        ),
-        ("Zorbly lève 1 milliard, Quintal devient son premier actionnaire", "", "fr", ["Zorbly"]),
-        # a judge and a former employer are not the company of the news
-        ("Judge Jane Quorra rules against Microsoft", "The judge ruled.", "en", ["Microsoft"]),
-        (
-            "Jane Quorra dimite como consejera delegada de Microsoft",
-            "La directiva, fichada desde Quintal Media en 2023, anunció su salida.",
-            "es",
-            ["Microsoft"],
-        ),
-        # laptops are not their maker's news
-        ("Man jailed for selling 1,000 stolen MacBooks", "He resold them.", "en", []),
-    ],
-)
-def test_outlets_investors_titles_and_plural_products(
-    clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
-) -> None:
-    assert clf.classify(title, summary, lang).companies == companies
-
-
-@pytest.mark.parametrize(
-    ("title", "summary", "lang", "label"),
-    [
-        ("Jane Roe is officially leaving @Microsoft, the CEO confirms", "", "en", "departure"),
-        ("Zorbly pushes out CEO Jane Roe", "The board acted.", "en", "departure"),
-        (
-            "Microsoft cuts Zorbly's first-party access to its models",
-            "Zorbly said.",
-            "en",
-            "dispute",
-        ),
-        (
-            "Zorbly shuts down after failing to find new funding",
-            "Staff were told.",
-            "en",
-            "funding",
-        ),
-        ("La licorne Zorbly se sépare d'une centaine de salariés", "", "fr", "departure"),
-        ("Jane Roe muss gehen: Microsoft wechselt Chef aus", "", "de", "departure"),
-        ("Microsoft baut 7150 Stellen in der Autosparte ab", "", "de", "departure"),
-        ("Jane Roe dejará de ser CEO de Microsoft", "", "es", "departure"),
-        ("Zorbly debuta en la Bolsa de Nueva York tras su fusión con un SPAC", "", "es", "funding"),
-    ],
-)
-def test_yet_more_ways_to_report_an_event(
-    clf: RulesClassifier, title: str, summary: str, lang: str, label: str
-) -> None:
-    assert label in clf.classify(title, summary, lang).labels
-
-
-@pytest.mark.parametrize(
-    ("title", "summary", "lang", "label"),
-    [
-        (
-            "Zorbly Ventures raises $7.2 billion for new funds",
-            "The pools go to growth.",
-            "en",
-            "funding",
-        ),
-        (
-            "French Tech : les levées de fonds ont chuté de 38 %",
-            "Selon le baromètre.",
-            "fr",
-            "funding",
-        ),
-        (
-            "Start-up-Investitionen brechen ein",
-            "Es flossen 6 Mrd. Euro an Risikokapital in junge Unternehmen.",
-            "de",
-            "funding",
-        ),
-        ("FC Zorbland trennt sich von seinem Trainer", "", "de", "departure"),
-        ("Jean Dupont démissionne de la Commission européenne", "", "fr", "departure"),
-    ],
-)
-def test_funds_market_totals_sports_and_politics_are_no_events(
-    clf: RulesClassifier, title: str, summary: str, lang: str, label: str
-) -> None:
-    assert label not in clf.classify(title, summary, lang).labels
-
-
-@pytest.mark.parametrize(
-    ("title", "summary", "lang", "label"),
-    [
-        ("Microsoft to invest up to $4 billion in AI startup Zorbly", "", "en", "funding"),
-        ("Zorbly awarded up to $8.5 billion in CHIPS Act grants", "", "en", "funding"),
-        ("Microsoft CEO Resigns Under Pressure From Investors", "", "en", "dispute"),
-        ("Microsoft Cuts Off Zorbly's App From Its Friend Finder", "", "en", "dispute"),
-        ("Microsoft : son PDG évincé sous la pression des fonds activistes", "", "fr", "dispute"),
-        ("Microsoft retire de ses rayons les produits de Zorbly", "", "fr", "dispute"),
-        ("IG Metall ruft zu Warnstreiks bei Microsoft auf", "", "de", "dispute"),
-        ("Microsoft abusó de su posición dominante, dictamina el tribunal", "", "es", "dispute"),
-    ],
-)
-def test_grants_investor_pressure_delistings_and_warning_strikes(
-    clf: RulesClassifier, title: str, summary: str, lang: str, label: str
-) -> None:
-    assert label in clf.classify(title, summary, lang).labels
-
-
 def test_an_investor_investing_up_to_an_amount_is_not_the_company(clf: RulesClassifier) -> None:
     res = clf.classify("Microsoft to invest up to $4 billion in AI startup Zorbly", "", "en")
     assert res.companies == ["Zorbly"]
-
-
-@pytest.mark.parametrize(
-    ("title", "summary", "lang", "companies"),
-    [
-        (
-            "Zorbly extends Series C to $250M with Quintal",
-            "The round values it at $2B.",
-            "en",
-            ["Zorbly"],
-        ),
-        (
-            "Checkout startup Zorbly is shutting down",
-            "It raised more than $120 million from Quintal and others.",
-            "en",
-            ["Zorbly"],
-        ),
-        (
-            "Zorbly lève 40 millions d'euros",
-            "Auprès de ses investisseurs historiques, dont Quintal Capital.",
-            "fr",
-            ["Zorbly"],
-        ),
-        (
-            "Zorbly sammelt 750 Mio. Dollar ein, Quintal steigt ein",
-            "Das Start-up wächst.",
-            "de",
-            ["Zorbly"],
-        ),
-        (
-            "Zorbly levanta 350 millones liderados por Quintal y Mervo",
-            "La fintech crece.",
-            "es",
-            ["Zorbly"],
-        ),
-        (
-            "Microsoft rachète l'américain Zorbly",
-            "La plateforme d'analytics.",
-            "fr",
-            ["Microsoft", "Zorbly"],
-        ),
-        (
-            "Jane Roe gana el juicio contra el Santander",
-            "El juzgado condena al banco.",
-            "es",
-            ["Santander"],
-        ),
-        ("Microsoft-Rider legen Arbeit nieder", "Die Fahrer protestieren.", "de", ["Microsoft"]),
-        ("Brasil suspende X en todo el país", "El juez ordenó el bloqueo.", "es", []),
-        ("El Real Madrid gana la Champions", "", "es", []),
-    ],
-)
-def test_investors_buyers_parties_places_and_clubs(
-    clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
-) -> None:
-    assert clf.classify(title, summary, lang).companies == companies
-
-
-@pytest.mark.parametrize(
-    ("title", "summary", "lang", "label"),
-    [
-        ("Microsoft to let 11,000 employees go", "The CEO told staff.", "en", "departure"),
-        (
-            "Delaware judge voids Microsoft CEO's pay package",
-            "A shareholder sued.",
-            "en",
-            "dispute",
-        ),
-        ("Microsoft finalizes $7.86 billion CHIPS Act award", "", "en", "funding"),
-        ("Dépakine : Microsoft mis en examen", "", "fr", "dispute"),
-        ("Lokführer bei Microsoft im Ausstand", "", "de", "dispute"),
-        ("Zorbly recibe 250 millones de Advent International", "La adtech crece.", "es", "funding"),
-    ],
-)
-def test_lay_offs_court_rulings_awards_and_indictments(
-    clf: RulesClassifier, title: str, summary: str, lang: str, label: str
-) -> None:
-    assert label in clf.classify(title, summary, lang).labels
 
 
 def test_an_outlet_that_sues_is_a_party_one_cited_is_not(clf: RulesClassifier) -> None:
