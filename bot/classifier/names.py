@@ -70,6 +70,11 @@ _MODIFIER = re.compile(r"\w-[a-zà-ÿ]")  # "Twitter-backed", "Meta-owned": a mo
 _ROLE_TAIL = re.compile(r"-(?:(?:Co|Ko|Vize|Ex)-)?(?:CEO|Chef\w*|Gründer\w*|Deal)$")
 
 
+def is_outlet(name: str, lists: NameLists) -> bool:
+    """A news outlet's name, with or without "The" ("The New York Times", "Reuters")."""
+    return " ".join(name.strip(" .,;:").lower().split()).removeprefix("the ") in lists.media
+
+
 def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
     """`raw` as a company name, or None when it is a person, place, outlet or common word."""
     words = raw.strip(" .,;:!?\"'’“”«»()").split()
@@ -81,7 +86,7 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
     if not words:
         return None
     lows = [w.lower() for w in words]
-    if " ".join(lows).removeprefix("the ") in lists.media:
+    if is_outlet(" ".join(words), lists):
         return None  # "New York Times": an outlet, before "New" could be cut off as a word
     if not lists.body_heads.isdisjoint(lows) or not lists.body_words.isdisjoint(lows[1:]):
         return None  # "Pakistan Cricket Board", "Fundación Bankinter": not a company

@@ -17,7 +17,7 @@ from bot.classifier.extract import (
 )
 from bot.classifier.langdetect import _LETTER, _WIDE, Detector
 from bot.classifier.lexicon import Lexicon, bundled_languages, compile_lexicon, match_at
-from bot.classifier.names import NameLists, clean_name, name_lists, overlaps
+from bot.classifier.names import NameLists, clean_name, is_outlet, name_lists, overlaps
 from bot.companies import CompanyMatcher, CompanyRegistry, Mention
 from bot.companies.matcher import _lower_same_length
 from bot.companies.registry import normalize
@@ -315,7 +315,7 @@ class RulesClassifier:
         if known is not None:
             return known.name
         lists = name_lists()
-        if raw.lower() in lists.media:
+        if is_outlet(raw, lists):
             return None
         name = clean_name(raw, self._name_stop, lists)
         if name is None:
@@ -483,7 +483,7 @@ def _about(
                 if _inside(at, blocked[seg]) or _FORMER_BEFORE.search(text[max(0, at - 25) : at]):
                     continue  # an investor or an outlet; "former Textron boss" in passing
                 name = hit.group("name")
-                if i < lex.n_party_cues and _is_outlet(name, lists):
+                if i < lex.n_party_cues and is_outlet(name, lists):
                     # An outlet cited is no company of the item, but one that sues is a party
                     # ("The New York Times sues OpenAI").
                     add(name.strip(" .,;:"), known=True)
@@ -566,11 +566,6 @@ def _participants(
 _OPENING = re.compile(
     r"(?:(?:the|an?|la|le|les|l['’]|une?|der|die|das|eine?|el|los|las|una?)\s*)?", re.I
 )
-
-
-def _is_outlet(name: str, lists: NameLists) -> bool:
-    """A news outlet's name ("The New York Times", "Reuters")."""
-    return name.strip(" .,;:").lower().removeprefix("the ") in lists.media
 
 
 def _people_word(word: str, lex: Lexicon) -> bool:
