@@ -96,3 +96,12 @@ def test_one_scan_of_title_and_summary_finds_what_two_scans_find() -> None:
         full = f"{title}\n{summary}"
         t, s = m.find_parts(full, full.lower(), len(title))
         assert (t, s) == (m.find(title), m.find(summary))
+
+
+def test_a_product_name_finds_its_maker() -> None:
+    reg = CompanyRegistry.bundled()
+    chatgpt = reg.get("ChatGPT")
+    assert chatgpt is not None and chatgpt.name == "OpenAI"
+    m = CompanyMatcher(reg)
+    assert m.companies_in("Italy bans ChatGPT") == ["OpenAI"]
+    assert m.companies_in("Italy bans chatgpt") == []  # products match with their casing only
