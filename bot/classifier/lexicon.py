@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-import ahocorasick
-
 from bot.classifier.anchors import anchors, max_width, practical_width, starts
 from bot.classifier.names import CO_BODY
 from bot.companies.matcher import _lower_same_length
+from bot.keywords import KeywordIndex
 
 # A capitalised name of 1-4 words ("Planet A Foods", "Cozy Cloud"); case-sensitive even
 # inside the case-insensitive rule regexes.
@@ -60,8 +59,8 @@ class RuleSet:
 
     rules: tuple[Rule, ...]
     always: frozenset[int]  # rules without a literal anchor: always tried
-    # ahocorasick.Automaton: key -> (key length, ids it anchors, ids it opens)
-    automaton: Any
+    # key -> (ids it anchors, ids it opens)
+    index: KeywordIndex[tuple[tuple[int, ...], tuple[int, ...]]]
     # [companies] patterns, scanned in the same pass: their ids follow the rules' ids.
     cues: tuple[Rule, ...] = ()
     # Then extract["backers"], extract["sources"] and the [[mask]] patterns (phrases inside
@@ -96,11 +95,10 @@ class RuleSet:
         """
         found: dict[int, list[int]] = {i: [0, split + 1] for i in self.always}
         opens: dict[int, list[int]] = {}
-        if self.automaton.kind != ahocorasick.AHOCORASICK:
-            return found, opens
+        values = self.index.values
         get_found, get_open = found.get, opens.get  # bound once: this loop runs per hit
-        for end, (n, ids, opening) in self.automaton.iter(low_text):
-            start = end - n + 1
+        for k, start, end in self.index.scan(low_text):
+            ids, opening = values[k]
             for i in opening:
                 at = get_open(i)
                 if at is None:
@@ -108,7 +106,7 @@ class RuleSet:
                 else:
                     at.append(start)
             if ids:
-                slot = 0 if end < split else 1 if start > split else -1
+                slot = 0 if end <= split else 1 if start > split else -1
                 if slot < 0:
                     continue
                 for i in ids:
@@ -156,7 +154,7 @@ class Gated:
     """A case-insensitive regex tried only where it can match: at its openings, or from its
     longest span before its first literal anchor (one small automaton pass finds both)."""
 
-    __slots__ = ("_anchored", "_automaton", "_keys", "_opens", "_width", "regex")
+    __slots__ = ("_anchored", "_index", "_keys", "_opens", "_width", "regex")
 
     def __init__(self, pattern: str) -> None:
         self.regex = re.compile(pattern, re.I)
@@ -169,12 +167,7 @@ class Gated:
         for k in opening or ():
             keys[k] = keys.get(k, 0) | 2
         self._keys = keys
-        self._automaton: Any = None
-        if keys:
-            self._automaton = ahocorasick.Automaton()
-            for k, bits in keys.items():
-                self._automaton.add_word(k, (len(k), bits))
-            self._automaton.make_automaton()
+        self._index = KeywordIndex(keys) if keys else None
 
     @property
     def pattern(self) -> str:
@@ -188,14 +181,16 @@ class Gated:
 
     def finditer(self, text: str, low: str | None = None) -> Iterator[re.Match[str]]:
         """What self.regex.finditer(text) finds; `low` is `text` lower-cased, if at hand."""
-        if self._automaton is None:
+        index = self._index
+        if index is None:
             return self.regex.finditer(text)
         if low is None:
             low = lowered(text)
         first = -1
         at: list[int] = []
-        for end, (n, bits) in self._automaton.iter(low):
-            start = end - n + 1
+        values = index.values
+        for k, start, _ in index.scan(low):
+            bits = values[k]
             if bits & 1 and (first < 0 or start < first):
                 first = start
             if bits & 2:
@@ -220,21 +215,16 @@ class Gated:
 class GatedSet:
     """Several Gated regexes whose keys one automaton pass finds for all of them."""
 
-    __slots__ = ("_automaton", "_plain", "gated")
+    __slots__ = ("_index", "_plain", "gated")
 
     def __init__(self, gated: Iterable[Gated]) -> None:
         self.gated = tuple(gated)
-        self._plain = tuple(g._automaton is None for g in self.gated)
+        self._plain = tuple(g._index is None for g in self.gated)
         table: dict[str, list[tuple[int, int]]] = {}
         for i, g in enumerate(self.gated):
             for k, bits in g._keys.items():
                 table.setdefault(k, []).append((i, bits))
-        self._automaton: Any = None
-        if table:
-            self._automaton = ahocorasick.Automaton()
-            for k, found in table.items():
-                self._automaton.add_word(k, (len(k), tuple(found)))
-            self._automaton.make_automaton()
+        self._index = KeywordIndex({k: tuple(v) for k, v in table.items()}) if table else None
 
     def finditers(self, text: str, low: str) -> list[tuple[int, Iterator[re.Match[str]]]]:
         """(i, self.gated[i].finditer(text)) for each regex that may match, from one scan of
@@ -242,24 +232,15 @@ class GatedSet:
         n = len(self.gated)
         first = [-1] * n
         at: list[list[int]] = [[] for _ in range(n)]
-        if self._automaton is not None:
-            for end, (length, found) in self._automaton.iter(low):
-                start = end - length + 1
-                for i, bits in found:
+        index = self._index
+        if index is not None:
+            values = index.values
+            for k, start, _ in index.scan(low):
+                for i, bits in values[k]:
                     if bits & 1 and (first[i] < 0 or start < first[i]):
                         first[i] = start
                     if bits & 2:
                         at[i].append(start)
-        return [
-            (i, g.regex.finditer(text) if plain else g._scanned(text, first[i], at[i]))
-            for i, (g, plain) in enumerate(zip(self.gated, self._plain, strict=True))
-            # Skipped: no anchor of an anchored regex, or no opening of one with openings.
-            if plain or not ((g._anchored and first[i] < 0) or (g._opens and not at[i]))
-        ]
-
-    def _iters(
-        self, text: str, first: list[int], at: list[list[int]]
-    ) -> list[tuple[int, Iterator[re.Match[str]]]]:
         return [
             (i, g.regex.finditer(text) if plain else g._scanned(text, first[i], at[i]))
             for i, (g, plain) in enumerate(zip(self.gated, self._plain, strict=True))
@@ -298,14 +279,12 @@ def build_ruleset(
                 index.setdefault(a, ([], []))[0].append(i)
         for a in opening or ():
             index.setdefault(a, ([], []))[1].append(i)
-    automaton = ahocorasick.Automaton()
-    for key, (ids, opens) in index.items():
-        automaton.add_word(key, (len(key), tuple(ids), tuple(opens)))
-    if index:
-        automaton.make_automaton()
+    keywords = KeywordIndex(
+        {key: (tuple(ids), tuple(opens)) for key, (ids, opens) in index.items()}
+    )
     n, m = len(specs), len(specs) + len(cues)
     return RuleSet(
-        tuple(rules[:n]), frozenset(always), automaton, tuple(rules[n:m]), tuple(rules[m:])
+        tuple(rules[:n]), frozenset(always), keywords, tuple(rules[n:m]), tuple(rules[m:])
     )
 
 

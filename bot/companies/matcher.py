@@ -6,9 +6,8 @@ import re
 import threading
 from dataclasses import dataclass
 
-import ahocorasick
-
 from bot.companies.registry import Company, CompanyRegistry
+from bot.keywords import KeywordIndex
 
 # Words that show an ambiguous name ("Scale", "Mistral") is used as a company, in any language.
 GENERIC_CONTEXT: tuple[str, ...] = (
@@ -85,7 +84,7 @@ class CompanyMatcher:
         self._registry = registry
         self._lock = threading.Lock()
         self._version = -1
-        self._automaton: ahocorasick.Automaton | None = None
+        self._index: KeywordIndex[tuple[_Key, ...]] | None = None
         self._refresh()
 
     @property
@@ -93,10 +92,10 @@ class CompanyMatcher:
         """The registry this matcher reads."""
         return self._registry
 
-    def _refresh(self) -> ahocorasick.Automaton:
+    def _refresh(self) -> KeywordIndex[tuple[_Key, ...]]:
         with self._lock:
-            if self._automaton is not None and self._version == self._registry.version:
-                return self._automaton
+            if self._index is not None and self._version == self._registry.version:
+                return self._index
             version = self._registry.version
             table: dict[str, list[_Key]] = {}
 
@@ -120,15 +119,11 @@ class CompanyMatcher:
                     put("$" + t.lower(), _Key(c, "$" + t, "ticker", False))
                     if len(t) >= 3:  # "(NVDA)"; shorter bare tickers hit every "t" or "ma"
                         put(t.lower(), _Key(c, t, "ticker", True))
-            automaton = ahocorasick.Automaton()
-            for key, values in table.items():
-                automaton.add_word(key, (len(key), tuple(values)))
-            if len(table):
-                automaton.make_automaton()
+            index = KeywordIndex({key: tuple(values) for key, values in table.items()})
             # Swap in the finished snapshot at once: readers never see a half-built one.
-            self._automaton = automaton
+            self._index = index
             self._version = version
-            return automaton
+            return index
 
     def find(self, text: str) -> list[Mention]:
         """Every company mention in `text`, longest match first where they overlap, in order."""
@@ -137,19 +132,18 @@ class CompanyMatcher:
     def find_parts(self, text: str, low: str, split: int) -> tuple[list[Mention], list[Mention]]:
         """Mentions in text[:split] and in text[split + 1:] (offsets relative to each part), from
         one scan of `low` (text lower-cased, same length): a title and its summary."""
-        automaton = self._automaton
-        if automaton is None or self._version != self._registry.version:
-            automaton = self._refresh()
-        if not text or automaton.kind != ahocorasick.AHOCORASICK:
+        index = self._index
+        if index is None or self._version != self._registry.version:
+            index = self._refresh()
+        if not text or not len(index):
             return [], []
+        values = index.values
         parts: tuple[list[Mention], list[Mention]] = ([], [])
         # Ambiguous names that lacked context, per part: another company named beside them
         # is context enough ("Amazon cut 9,000 jobs. Last week, Meta started ...").
         waiting: tuple[list[Mention], list[Mention]] = ([], [])
         n = len(text)
-        for end_idx, (length, keys) in automaton.iter(low):
-            start = end_idx - length + 1
-            end = end_idx + 1
+        for k, start, end in index.scan(low):
             # Whole words only: "Meta" is not in "metadata", "Arm" not in "army".
             if (
                 start > 0
@@ -164,7 +158,7 @@ class CompanyMatcher:
                     text[end] == "s"
                     and (end + 1 == n or not text[end + 1].isalnum())
                     and text[end - 1].islower()
-                    and length >= 4
+                    and end - start >= 4
                 )
             ):
                 continue
@@ -178,7 +172,7 @@ class CompanyMatcher:
                 continue  # across the parts' boundary
             # Checks read only this mention's part, as if it were scanned alone.
             surface = text[start:end]
-            for key in keys:
+            for key in values[k]:
                 if genitive and key.kind != "name":
                     continue
                 if key.kind == "ticker" and key.exact_case:
