@@ -24,7 +24,7 @@ from bot.companies.registry import normalize
 from bot.config import ClassifierConfig, CompanyConfig
 from bot.models import BUILTIN_LABELS, Classification
 
-DETECT_CHARS = 300  # characters read to detect an undeclared language
+DETECT_CHARS = 200  # characters read to detect an undeclared language
 SUMMARY_WEIGHT = 0.9  # a phrase in the lede counts a little less than one in the headline
 NO_COMPANY_FACTOR = 0.5  # labels are about companies: no company in sight halves the score
 _TITLE_HEAD = re.compile(
