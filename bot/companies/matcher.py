@@ -192,7 +192,7 @@ class CompanyMatcher:
                     key.company.ambiguous
                     and key.exact_case
                     and not _has_context(
-                        key.company, text[off:stop], low[off:stop], start - off, end - off
+                        key.company, text[off:stop], low[off:stop], start - off, end - off, low
                     )
                 ):
                     waiting[seg].append(mention)
@@ -247,27 +247,33 @@ def _after_a_name(text: str, start: int) -> bool:
     return sum(w[0].isupper() for w in words) <= 0.6 * len(words)
 
 
-def _has_context(company: Company, text: str, low: str, start: int, end: int) -> bool:
+def _has_context(
+    company: Company, text: str, low: str, start: int, end: int, whole: str
+) -> bool:
+    """Whether the ambiguous name at text[start:end] is used as the company: its own
+    context words anywhere in `whole` (the headline and the lede, lower-cased: "Bayer-Aktionäre
+    ..." over a lede on glyphosate suits), a role or possessive after it, or, mid-sentence, a
+    generic company word in its part (`text`, lower-cased as `low`)."""
     after = text[end : end + 2]
     if after in ("'s", "’s") or _ROLE_AFTER.match(text, end):
         return True  # "Cruise's", "Cruise CEO Kyle Vogt": a company's, even opening a sentence
     for ctx in company.context:
         c = ctx.lower()
         if " " in c:
-            if c in low:
+            if c in whole:
                 return True
             continue
         # A word of the text (a run of _WORD characters) that is `c`, or that begins with it
         # when `c` is long enough to count inside a compound or a derived word
         # ("Monsanto-Übernahme", "Leverkusener").
-        i = low.find(c)
+        i = whole.find(c)
         while i >= 0:
             end = i + len(c)
-            if (i == 0 or not _word_char(low[i - 1])) and (
-                len(c) >= 5 or end == len(low) or not _word_char(low[end])
+            if (i == 0 or not _word_char(whole[i - 1])) and (
+                len(c) >= 5 or end == len(whole) or not _word_char(whole[end])
             ):
                 return True
-            i = low.find(c, i + 1)
+            i = whole.find(c, i + 1)
     # A capital mid-sentence already hints at a name; at a sentence start it hints at nothing,
     # so there only the company's own context words count.
     if start == 0 or _SENTENCE_END.search(text[max(0, start - 3) : start]):

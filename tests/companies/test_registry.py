@@ -59,6 +59,21 @@ def test_a_context_word_counts_inside_a_compound() -> None:
     assert m.companies_in("Bayer schließt Übernahme ab") == []
 
 
+def test_a_headline_name_finds_its_context_in_the_lede() -> None:
+    m = CompanyMatcher(CompanyRegistry.bundled())
+    # the headline alone does not say which Bayer; the lede on glyphosate suits does
+    headline, lede = (
+        "Bayer-Aktionäre verweigern Vorstand die Entlastung",
+        "Grund: Glyphosat-Klagen.",
+    )
+    title, summary = m.find_parts(
+        f"{headline}\n{lede}", f"{headline}\n{lede}".lower(), len(headline)
+    )
+    assert [x.company for x in title] == ["Bayer"]
+    assert summary == []
+    assert m.companies_in(headline) == []
+
+
 def test_longest_match_and_word_boundaries() -> None:
     m = CompanyMatcher(CompanyRegistry.bundled())
     assert m.companies_in("Paytm Payments Bank") == ["Paytm Payments Bank"]
@@ -87,15 +102,24 @@ def test_normalize_ascii_fast_path_agrees_with_the_general_one() -> None:
 def test_one_scan_of_title_and_summary_finds_what_two_scans_find() -> None:
     m = CompanyMatcher(CompanyRegistry.bundled())
     pairs = [
-        ("Mistral raises $600M", "The French startup Mistral AI said investors (NVDA) joined"),
-        ("Scale is hiring", "Scale AI, the data-labelling company, cut staff at Meta's request"),
-        ("Apple sues", "apple and Meta; Google"),
+        ("Apple sues", "apple and Meta; Google (NVDA)"),
         ("", "OpenAI"),
+        ("OpenAI and Anthropic", ""),
     ]
     for title, summary in pairs:
         full = f"{title}\n{summary}"
         t, s = m.find_parts(full, full.lower(), len(title))
         assert (t, s) == (m.find(title), m.find(summary))
+
+
+def test_an_ambiguous_name_takes_its_context_from_the_other_part_too() -> None:
+    m = CompanyMatcher(CompanyRegistry.bundled())
+    title, summary = "Mistral raises $600M", "The French startup Mistral AI said investors joined"
+    full = f"{title}\n{summary}"
+    t, s = m.find_parts(full, full.lower(), len(title))
+    assert m.find(title) == []  # alone, the headline could be the wind
+    assert [(x.company, x.start, x.end) for x in t] == [("Mistral AI", 0, 7)]
+    assert [(x.company, x.start) for x in s] == [("Mistral AI", 19)]
 
 
 def test_a_product_name_finds_its_maker() -> None:
