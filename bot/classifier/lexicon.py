@@ -20,7 +20,7 @@ from bot.keywords import KeywordIndex
 # Its first capital outside any group and its runs written as in names.CO_BODY.
 _NAME_REST = r"(?:[\w&]++(?:['’.\-]+[\w&]++)*|(?:['’.\-]+[\w&]++)+|(?<=[A-Z]))"
 _NAME_BODY = (
-    rf"(?-i:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ]{_NAME_REST}"
+    rf"(?-i:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ](?<!\w.){_NAME_REST}"
     rf"(?:\s(?:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ]{_NAME_REST}|in|de|of|&)){{0,3}})"
 )
 # A person: two to four capitalised words ("Emad Mostaque", "José Vicente de los Mozos").

@@ -17,13 +17,14 @@ from importlib import resources
 # with possessive runs the engine need not take apart letter by letter.
 _CO_REST = r"(?:[\w&+]++(?:['’.\-]+[\w&+]++)*|(?:['’.\-]+[\w&+]++)+|(?<=[A-Z]))"
 CO_BODY = (
-    rf"(?-i:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ]{_CO_REST}"
+    rf"(?-i:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ](?<!\w.){_CO_REST}"
     rf"(?:\s(?:(?:of|in|de|&)\s)?[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ]{_CO_REST}){{0,3}})"
 )
 _SUFFIX = re.compile(
     r"(?:\s+(?:Inc|Inc\.|LLC|LCC|Ltd|Ltd\.|Corp|Corp\.|GmbH|AG|SE|SA|S\.A\.|SAS|SL|plc)|\.com)$"
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
+_ELISION = re.compile(r"[LlDd]['’](?=\w)")
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,14 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
         if _POSSESSIVE.search(words[i - 1]) and not words[i - 1].endswith("s'"):
             words = words[i:]
             break
+    if words and (elided := _ELISION.match(words[0])):
+        # "L'assurtech Alan", "L'AFP": the article is no part of the name, nor is a
+        # lower-case noun it introduces; "L'Oréal", "D'Ieteren" keep theirs.
+        rest = words[0][elided.end() :]
+        if rest[:1].islower():
+            words = words[1:]
+        elif rest.isupper():
+            words = [rest, *words[1:]]
     if not words:
         return None
     lows = [w.lower() for w in words]
@@ -129,6 +138,9 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
     heads = [i for i, w in enumerate(words[:-1]) if w.lower().endswith(lists.head_endings)]
     if heads:
         words = words[heads[-1] + 1 :]
+    last = words[-1].lower() if words else ""
+    if any(last.endswith(e) and (len(last) > len(e) or len(words) > 1) for e in lists.head_endings):
+        return None  # "Der Berliner Lieferdienst", "Das Münchner KI-Unternehmen": a description
     for i in range(1, len(words)):
         if words[i] == "A" and i + 1 < len(words) and words[i + 1][:1].isupper():
             continue  # "Planet A Foods": a capital letter inside a name, not the article

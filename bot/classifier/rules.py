@@ -382,7 +382,8 @@ def _about(
             elif "-" in name and " " not in name:
                 # "Getir-Gorillas" (from "Getir-Gorillas-Deal"): two names joined, as German
                 # compounds join them; each part stands alone when the registry knows one.
-                parts = name.split("-")
+                # "Zalando-Co(-Chef)": a role's prefix is no name.
+                parts = [p for p in name.split("-") if p.lower() not in _ROLE_PREFIXES]
                 if all(p[:1].isupper() for p in parts) and any(registry.get(p) for p in parts):
                     if any(_people_word(p, lex) for p in parts):
                         return  # "Ex-Google-Manager": a person
@@ -511,6 +512,7 @@ def _about(
     return list(dict.fromkeys(out))
 
 
+_ROLE_PREFIXES = frozenset({"co", "ko", "vize", "ex"})
 _CLAUSE_BREAK = re.compile(r"[.!?;]\s|\n")
 _EARLIER = re.compile(
     r"\b(?:after|before|following|nach|après|avant|tras|después de|antes de)\s+"

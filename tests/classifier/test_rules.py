@@ -559,6 +559,36 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
         ("Microsoft-Rider legen Arbeit nieder", "Die Fahrer protestieren.", "de", ["Microsoft"]),
         ("Brasil suspende X en todo el país", "El juez ordenó el bloqueo.", "es", []),
         ("El Real Madrid gana la Champions", "", "es", []),
+        # a name does not begin inside a word ("n8n", not "8n"); "Co-Chef" is a role
+        ("Berliner Start-up n8n sammelt 60 Mio. Dollar ein", "n8n will wachsen.", "de", ["n8n"]),
+        ("Zalando-Co-Chef Rubin Ritter hört auf", "Er verlässt den Vorstand.", "de", ["Zalando"]),
+        # an article, a place's adjective and a head noun describe; they do not name
+        (
+            "Celonis verklagt SAP in den USA",
+            "Das Münchner Process-Mining-Unternehmen wirft dem Walldorfer Konzern Behinderung vor.",
+            "de",
+            ["Celonis", "SAP"],
+        ),
+        (
+            "L'assurtech Zorbly lève 17 millions d'euros",
+            "Elle vaut 400 millions.",
+            "fr",
+            ["Zorbly"],
+        ),
+        # forum prefixes, common words opening a headline, central banks
+        ("Show HN: I built a self-hosted alternative to Notion", "", "en", []),
+        (
+            "Another co-founder heads for the exit at Elon Musk's AI start-up",
+            "Igor Babuschkin, who helped found xAI in 2023, said he is leaving.",
+            "en",
+            ["xAI"],
+        ),
+        (
+            "La BCE relève ses taux directeurs",
+            "Christine Lagarde évoque d'autres hausses.",
+            "fr",
+            [],
+        ),
     ],
 )
 def test_the_companies_an_item_is_about(
