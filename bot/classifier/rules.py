@@ -411,6 +411,23 @@ def _about(
         if known:
             registered.add(key)
 
+    described: bool | None = None  # whether the lede describes a company, found on demand
+
+    def echoed(name: str | None) -> str | None:
+        # A headline's subject the lede names again, or refers to by what it is ("Nikola
+        # warns ...": "The hydrogen-truck maker said ..."; "Die Parfümeriekette nimmt ...").
+        # Only for the first company found: once the headline named one, the description is
+        # more likely that one's.
+        nonlocal described
+        if _echoed(name, summary) is not None:
+            return name
+        if name is None or found:
+            return None
+        if described is None:
+            org = lex.org_words
+            described = org is not None and org.search(summary) is not None
+        return name if described else None
+
     head = _headline_subject(title, lex, t_mentions, candidates)
     if head and title[len(head) :][:1] in (":", "|") and not _BRAND_WORD.match(head):
         # A kicker before a colon is as often a rubric ("Pitch Deck Teardown:",
@@ -424,7 +441,7 @@ def _about(
         # if the lede names it again.
         if any(m.start == pos for m in t_mentions) or _inside(pos, blocked[0]):
             continue
-        add(_echoed(_headline_subject(title[pos:], lex, [], candidates), summary))
+        add(echoed(_headline_subject(title[pos:], lex, [], candidates)))
     for m in t_mentions:
         if not _passing(title, m) and not _inside(m.start, blocked[0]):
             add(m.company, known=True)
@@ -434,7 +451,7 @@ def _about(
         for pos in clauses:
             hit = lex.subject.match(title, pos)
             if hit and not _inside(hit.start("name"), blocked[0]):
-                add(_echoed(hit.group("name"), summary))
+                add(echoed(hit.group("name")))
     if lex.opening is not None:
         # "Throne fixes ...", "BetterHelp to Pay ...", "Crowdcube and Seedrs agree ...": the
         # subjects of a common headline verb. A lower-case verb after one name in a sentence-
@@ -454,7 +471,7 @@ def _about(
                 if hit.group(group) is None or _inside(hit.start(group), blocked[0]):
                     continue  # an investor named as such ("Amazon to invest $4B in X")
                 name = _unmodified(hit.group(group))
-                add(name if sure else _echoed(name, summary))
+                add(name if sure else echoed(name))
     ruleset = lex.ruleset
     for seg, text in enumerate((title, summary)):
         # Once the headline named its companies, the lede's cues cost more than they add,
