@@ -589,6 +589,14 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
             "fr",
             [],
         ),
+        # a headline's subject the lede describes as a company instead of naming it again
+        (
+            "Zorblax warns it may not survive without more cash",
+            "The hydrogen-truck maker said it has cash only into the first quarter.",
+            "en",
+            ["Zorblax"],
+        ),
+        ("Zorblax warns it may not survive", "Analysts doubt it, they said.", "en", []),
     ],
 )
 def test_the_companies_an_item_is_about(
