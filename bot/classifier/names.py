@@ -71,6 +71,16 @@ _MODIFIER = re.compile(r"\w-[a-zà-ÿ]")  # "Twitter-backed", "Meta-owned": a mo
 _ROLE_TAIL = re.compile(r"-(?:(?:Co|Ko|Vize|Ex)-)?(?:CEO|Chef\w*|Gründer\w*|Deal)$")
 
 
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def names_a_body(text: str, lists: NameLists) -> bool:
+    """Whether `text` names a public, academic or sports body by one of its words ("Harvard
+    president", "Fraunhofer-Präsident", "la Federación Española")."""
+    words = _WORDS.findall(text.lower())
+    return not lists.body_heads.isdisjoint(words) or not lists.public_bodies.isdisjoint(words)
+
+
 def is_outlet(name: str, lists: NameLists) -> bool:
     """A news outlet's name, with or without "The" ("The New York Times", "Reuters")."""
     return " ".join(name.strip(" .,;:").lower().split()).removeprefix("the ") in lists.media

@@ -17,7 +17,14 @@ from bot.classifier.extract import (
 )
 from bot.classifier.langdetect import _LETTER, _WIDE, Detector
 from bot.classifier.lexicon import Lexicon, bundled_languages, compile_lexicon, match_at
-from bot.classifier.names import NameLists, clean_name, is_outlet, name_lists, overlaps
+from bot.classifier.names import (
+    NameLists,
+    clean_name,
+    is_outlet,
+    name_lists,
+    names_a_body,
+    overlaps,
+)
 from bot.companies import CompanyMatcher, CompanyRegistry, Mention
 from bot.companies.matcher import _lower_same_length
 from bot.companies.registry import normalize
@@ -165,6 +172,7 @@ class RulesClassifier:
             blocked,
         )
         has_org: bool | None = True if about else None  # found when a label needs it
+        body_role = False
 
         best: dict[str, dict[int, float]] = {}
         phrases: dict[str, list[str]] = {}
@@ -241,10 +249,17 @@ class RulesClassifier:
             if score and spec.name in BUILTIN_LABELS and has_org is None:
                 # A company in sight: named, referred to ("the startup"), or implied by a
                 # company role ("consejera delegada", "CEO").
-                has_org = bool(lex.org_words and lex.org_words.search(full, low)) or bool(
-                    lex.role_word and lex.role_word.search(full)
-                )
-            if score and not has_org and spec.name in BUILTIN_LABELS:
+                named_org = bool(lex.org_words and lex.org_words.search(full, low))
+                role = bool(lex.role_word and lex.role_word.search(full))
+                has_org = named_org or role
+                # A role the headline puts in a public, academic or sports body ("Harvard
+                # president resigns") is no company's: labels.md leaves those exits out.
+                body_role = not named_org and role and names_a_body(title, name_lists())
+            if (
+                score
+                and spec.name in BUILTIN_LABELS
+                and (not has_org or (body_role and spec.name == "departure"))
+            ):
                 score *= NO_COMPANY_FACTOR
             scores[spec.name] = round(score, 4)
             if spec.name in phrases:

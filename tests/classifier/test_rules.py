@@ -1003,6 +1003,22 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
         ("Dépakine : Microsoft mis en examen", "", "fr", "dispute"),
         ("Lokführer bei Microsoft im Ausstand", "", "de", "dispute"),
         ("Zorbly recibe 250 millones de Advent International", "La adtech crece.", "es", "funding"),
+        # a social post about one's own exit
+        ("Personal news: today is my last day at Zorbly. Onwards!", "", "en", "departure"),
+        ("Après 4 ans, c'est mon dernier jour chez Zorbly.", "", "fr", "departure"),
+        ("Heute ist mein letzter Tag bei Zorbly. Danke!", "", "de", "departure"),
+        ("Hoy es mi último día en Zorbly. Gracias, equipo", "", "es", "departure"),
+        ("Zorbly despedirá a 250 empleados", "La empresa ajusta su estructura.", "es", "departure"),
+        # loans and cash warnings are money too
+        ("Zorbly secures $500 million loan backed by Nvidia chips", "", "en", "funding"),
+        (
+            "Zorbly warns it may not survive without more cash",
+            "The company said so.",
+            "en",
+            "funding",
+        ),
+        ("Zorbly geht das Geld aus", "Das Start-up sucht Investoren.", "de", "funding"),
+        ("La AEPD prohíbe a Zorbly escanear el iris", "La empresa deberá cesar.", "es", "dispute"),
     ],
 )
 def test_each_language_reports_an_event(
@@ -1067,6 +1083,16 @@ def test_each_language_reports_an_event(
         ),
         ("FC Zorbland trennt sich von seinem Trainer", "", "de", "departure"),
         ("Jean Dupont démissionne de la Commission européenne", "", "fr", "departure"),
+        # a role in a public, academic or sports body; money running out is no exit; a call
+        # for an exit is not one yet
+        ("Harvard president Jane Dupont resigns", "", "en", "departure"),
+        ("Zorbly geht das Geld aus", "Das Start-up sucht Investoren.", "de", "departure"),
+        (
+            "Fund takes stake in Zorbly, seeks CEO's ouster",
+            "The company declined to comment.",
+            "en",
+            "departure",
+        ),
     ],
 )
 def test_what_looks_like_an_event_but_is_not(
