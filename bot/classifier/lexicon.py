@@ -327,6 +327,9 @@ class Lexicon:
     n_party_cues: int = 0
     person_stop: frozenset[str] = frozenset()  # stopwords | person_stop: not part of a name
     role_word: re.Pattern[str] | None = None  # a role as a whole word anywhere in a text
+    # The literal texts every negation match contains (anchors.anchors): where none occurs
+    # before a phrase, the negation regex need not be tried there.
+    negation_anchors: KeywordIndex[int] | None = None
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -459,7 +462,8 @@ def compile_lexicon(
         ),
         n_party_cues=len(comp.get("parties", [])),
         label_names=label_names,
-        negation=opt("negation"),
+        negation=(negation := opt("negation")),
+        negation_anchors=_anchor_index(negation),
         org_words=Gated(org.pattern) if (org := opt("org_words")) is not None else None,
         role=re.compile(macros["ROLE"], re.I) if "ROLE" in macros else None,
         role_word=re.compile(rf"\b(?:{macros['ROLE']})\b", re.I) if "ROLE" in macros else None,
@@ -485,6 +489,12 @@ def compile_lexicon(
         person_stop=frozenset(w.lower() for w in data.get("stopwords", []))
         | frozenset(w.lower() for w in data.get("person_stop", [])),
     )
+
+
+def _anchor_index(regex: re.Pattern[str] | None) -> KeywordIndex[int] | None:
+    """The anchors of `regex` (texts each match contains), or None if it has none."""
+    found = anchors(regex.pattern) if regex is not None else None
+    return KeywordIndex({a: len(a) for a in found}) if found else None
 
 
 def _list_next(joiners: Iterable[str]) -> re.Pattern[str] | None:

@@ -180,6 +180,9 @@ class RulesClassifier:
         factors: dict[str, float] = {}
         negation = lex.negation
         negated: dict[tuple[int, int], bool] = {}  # (segment, start) -> negated, shared by rules
+        # Where the negation regex's anchors occur, scanned on demand (None: it has none).
+        neg_spans: list[tuple[int, int]] | None = None
+        neg_scanned = False
         rules = lex.ruleset.rules
         n_rules = len(rules)
         lede_hits: list[tuple[str, int]] = []  # (label, start) of phrases found in the lede
@@ -227,9 +230,15 @@ class RulesClassifier:
                         key = (seg, start)
                         neg = negated.get(key)
                         if neg is None:
+                            lo = max(0, start - 60)
+                            if not neg_scanned:
+                                neg_spans, neg_scanned = _negation_spans(lex, low), True
+                            # A match inside text[lo:start] holds an anchor inside it too.
+                            base = 0 if seg == 0 else split + 1
                             neg = negated[key] = (
-                                negation.search(text, max(0, start - 60), start) is not None
-                            )
+                                neg_spans is None
+                                or _holds_span(neg_spans, base + lo, base + start)
+                            ) and negation.search(text, lo, start) is not None
                         if neg:
                             continue
                     if seg:
@@ -343,6 +352,20 @@ class RulesClassifier:
                 person if looks_like_person(person, lex, lambda n: reg.get(n) is not None) else None
             )
         return name
+
+
+def _negation_spans(lex: Lexicon, low: str) -> list[tuple[int, int]] | None:
+    """(start, end) in `low` of each anchor of the negation regex; None when it has none
+    (then it is tried everywhere)."""
+    index = lex.negation_anchors
+    if index is None:
+        return None
+    return [(start, end) for _, start, end in index.scan(low)]
+
+
+def _holds_span(spans: list[tuple[int, int]], lo: int, hi: int) -> bool:
+    """Whether one of `spans` lies inside [lo, hi)."""
+    return any(lo <= a and b <= hi for a, b in spans)
 
 
 def _user_rules(config: ClassifierConfig, lang: str) -> dict[str, dict[str, Any]]:
