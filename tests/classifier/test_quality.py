@@ -31,11 +31,13 @@ def _report(clf: RulesClassifier, path: Path) -> Report:
 @pytest.mark.parametrize(
     ("name", "macro", "company"),
     [
-        ("check_a.jsonl", 0.95, 0.87),
-        ("check_b.jsonl", 0.93, 0.86),
-        ("check_c.jsonl", 0.91, 0.87),
-        ("check_d.jsonl", 0.92, 0.91),
-        ("check_e.jsonl", 0.91, 0.86),
+        ("check_a.jsonl", 0.95, 0.90),
+        ("check_b.jsonl", 0.93, 0.88),
+        ("check_c.jsonl", 0.92, 0.90),
+        ("check_d.jsonl", 0.92, 0.93),
+        ("check_e.jsonl", 0.91, 0.88),
+        ("check_f.jsonl", 0.93, 0.86),
+        ("check_g.jsonl", 0.93, 0.85),
     ],
 )
 def test_check_sets_stay_above_their_floors(
