@@ -327,9 +327,9 @@ class Lexicon:
     n_party_cues: int = 0
     person_stop: frozenset[str] = frozenset()  # stopwords | person_stop: not part of a name
     role_word: re.Pattern[str] | None = None  # a role as a whole word anywhere in a text
-    # The literal texts every negation match contains (anchors.anchors): where none occurs
-    # before a phrase, the negation regex need not be tried there.
-    negation_anchors: KeywordIndex[int] | None = None
+    # The texts every negation match begins with (anchors.starts): the negation regex is
+    # tried only where one occurs before a phrase.
+    negation_opens: KeywordIndex[int] | None = None
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -463,7 +463,7 @@ def compile_lexicon(
         n_party_cues=len(comp.get("parties", [])),
         label_names=label_names,
         negation=(negation := opt("negation")),
-        negation_anchors=_anchor_index(negation),
+        negation_opens=_opening_index(negation),
         org_words=Gated(org.pattern) if (org := opt("org_words")) is not None else None,
         role=re.compile(macros["ROLE"], re.I) if "ROLE" in macros else None,
         role_word=re.compile(rf"\b(?:{macros['ROLE']})\b", re.I) if "ROLE" in macros else None,
@@ -491,9 +491,9 @@ def compile_lexicon(
     )
 
 
-def _anchor_index(regex: re.Pattern[str] | None) -> KeywordIndex[int] | None:
-    """The anchors of `regex` (texts each match contains), or None if it has none."""
-    found = anchors(regex.pattern) if regex is not None else None
+def _opening_index(regex: re.Pattern[str] | None) -> KeywordIndex[int] | None:
+    """The openings of `regex` (texts each match begins with), or None if unknown."""
+    found = starts(regex.pattern) if regex is not None else None
     return KeywordIndex({a: len(a) for a in found}) if found else None
 
 

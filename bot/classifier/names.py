@@ -149,7 +149,7 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
     if heads:
         words = words[heads[-1] + 1 :]
     last = words[-1].lower() if words else ""
-    if any(last.endswith(e) and (len(last) > len(e) or len(words) > 1) for e in lists.head_endings):
+    if last.endswith(lists.head_endings) and (len(words) > 1 or last not in lists.head_endings):
         return None  # "Der Berliner Lieferdienst", "Das Münchner KI-Unternehmen": a description
     for i in range(1, len(words)):
         if words[i] == "A" and i + 1 < len(words) and words[i + 1][:1].isupper():

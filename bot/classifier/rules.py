@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -180,8 +181,8 @@ class RulesClassifier:
         factors: dict[str, float] = {}
         negation = lex.negation
         negated: dict[tuple[int, int], bool] = {}  # (segment, start) -> negated, shared by rules
-        # Where the negation regex's anchors occur, scanned on demand (None: it has none).
-        neg_spans: list[tuple[int, int]] | None = None
+        # Where a negation may begin, scanned on demand (None: anywhere).
+        neg_opens: list[int] | None = None
         neg_scanned = False
         rules = lex.ruleset.rules
         n_rules = len(rules)
@@ -232,13 +233,19 @@ class RulesClassifier:
                         if neg is None:
                             lo = max(0, start - 60)
                             if not neg_scanned:
-                                neg_spans, neg_scanned = _negation_spans(lex, low), True
-                            # A match inside text[lo:start] holds an anchor inside it too.
-                            base = 0 if seg == 0 else split + 1
-                            neg = negated[key] = (
-                                neg_spans is None
-                                or _holds_span(neg_spans, base + lo, base + start)
-                            ) and negation.search(text, lo, start) is not None
+                                neg_opens, neg_scanned = _negation_opens(lex, low), True
+                            if neg_opens is None:
+                                neg = negation.search(text, lo, start) is not None
+                            else:
+                                # What the search of text[lo:start] finds begins at an
+                                # opening: try only those.
+                                base = 0 if seg == 0 else split + 1
+                                i = bisect_left(neg_opens, base + lo)
+                                j = bisect_left(neg_opens, base + start, i)
+                                neg = any(
+                                    negation.match(text, p - base, start) for p in neg_opens[i:j]
+                                )
+                            negated[key] = neg
                         if neg:
                             continue
                     if seg:
@@ -354,18 +361,13 @@ class RulesClassifier:
         return name
 
 
-def _negation_spans(lex: Lexicon, low: str) -> list[tuple[int, int]] | None:
-    """(start, end) in `low` of each anchor of the negation regex; None when it has none
-    (then it is tried everywhere)."""
-    index = lex.negation_anchors
+def _negation_opens(lex: Lexicon, low: str) -> list[int] | None:
+    """Sorted positions in `low` where a match of the negation regex may begin; None when
+    its openings are unknown (then it is searched everywhere)."""
+    index = lex.negation_opens
     if index is None:
         return None
-    return [(start, end) for _, start, end in index.scan(low)]
-
-
-def _holds_span(spans: list[tuple[int, int]], lo: int, hi: int) -> bool:
-    """Whether one of `spans` lies inside [lo, hi)."""
-    return any(lo <= a and b <= hi for a, b in spans)
+    return sorted({start for _, start, _ in index.scan(low)})
 
 
 def _user_rules(config: ClassifierConfig, lang: str) -> dict[str, dict[str, Any]]:
