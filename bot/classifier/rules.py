@@ -50,7 +50,8 @@ _FORMER = (
 # A rival or a yardstick, not a party: "plan to take on OpenAI", "apps like Uber".
 _YARDSTICK = (
     r"tak(?:e|es|ing) on|rival(?:s|ing|ling)?|compet(?:e|es|ing) with|challeng(?:e|es|ing)|"
-    r"like|such as|than|concurrent(?:e|s)?(?: de)?|comme|Konkurrent(?:en)? wie|wie|como"
+    r"like|such as|than|concurrent(?:e|s)?(?: de)?|comme|Konkurrent(?:en)? wie|wie|como|"
+    r"answer to|alternative to|turn(?:s|ed|ing)? to|switch(?:es|ed|ing)? to"
 )
 
 
