@@ -597,6 +597,20 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
             ["Zorblax"],
         ),
         ("Zorblax warns it may not survive", "Analysts doubt it, they said.", "en", []),
+        # the other side of a dispute; a yardstick; a labour inspectorate
+        (
+            "Zorbly pulls smartwatch from US stores",
+            "An import ban follows a patent dispute with medical device maker Quintal.",
+            "en",
+            ["Zorbly", "Quintal"],
+        ),
+        (
+            "Zorbly raises $400M as Europe's answer to OpenAI",
+            "It is valued at $2bn.",
+            "en",
+            ["Zorbly"],
+        ),
+        ("Inspección de Trabajo multa a Zorbly con 79 millones", "", "es", ["Zorbly"]),
     ],
 )
 def test_the_companies_an_item_is_about(
