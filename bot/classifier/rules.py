@@ -470,6 +470,8 @@ def _about(
         return name if described else None
 
     head = _headline_subject(title, lex, t_mentions, candidates)
+    if head and _common_in(head, summary):
+        head = None  # "Cookies : ...": the lede writes it in lower case, a common word
     if head and title[len(head) :][:1] in (":", "|") and not _BRAND_WORD.match(head):
         # A kicker before a colon is as often a rubric ("Pitch Deck Teardown:",
         # "Startup-Verkauf:") as a name, unless written like a brand ("TukToro:", "VAT:").
@@ -631,6 +633,15 @@ _OPENING = re.compile(
 def _people_word(word: str, lex: Lexicon) -> bool:
     """An "ex" or a role ("Manager", "CEO"): the compound it is part of names a person."""
     return word.lower() == "ex" or (lex.role is not None and lex.role.fullmatch(word) is not None)
+
+
+def _common_in(name: str, summary: str) -> bool:
+    """Whether the lede writes `name` in lower case, and never as written: a common word."""
+    low = name.lower()
+    if low == name or name in summary:
+        return False
+    i = summary.find(low)
+    return i >= 0 and (i == 0 or not summary[i - 1].isalnum())
 
 
 def _echoed(name: str | None, summary: str) -> str | None:
