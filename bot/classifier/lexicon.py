@@ -330,6 +330,8 @@ class Lexicon:
     # The texts every negation match begins with (anchors.starts): the negation regex is
     # tried only where one occurs before a phrase.
     negation_opens: KeywordIndex[int] | None = None
+    # Companies named as a group ("fines the companies"): org_plural.
+    org_plural: re.Pattern[str] | None = None
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -464,6 +466,7 @@ def compile_lexicon(
         label_names=label_names,
         negation=(negation := opt("negation")),
         negation_opens=_opening_index(negation),
+        org_plural=opt("org_plural"),
         org_words=Gated(org.pattern) if (org := opt("org_words")) is not None else None,
         role=re.compile(macros["ROLE"], re.I) if "ROLE" in macros else None,
         role_word=re.compile(rf"\b(?:{macros['ROLE']})\b", re.I) if "ROLE" in macros else None,

@@ -174,7 +174,7 @@ class RulesClassifier:
             blocked,
         )
         has_org: bool | None = True if about else None  # found when a label needs it
-        body_role = False
+        body_role = role_only = False
 
         best: dict[str, dict[int, float]] = {}
         phrases: dict[str, list[str]] = {}
@@ -269,13 +269,19 @@ class RulesClassifier:
                 named_org = bool(lex.org_words and lex.org_words.search(full, low))
                 role = bool(lex.role_word and lex.role_word.search(full))
                 has_org = named_org or role
-                # A role the headline puts in a public, academic or sports body ("Harvard
-                # president resigns") is no company's: labels.md leaves those exits out.
-                body_role = not named_org and role and names_a_body(title, name_lists())
+                # A role alone implies a company a person leaves, unless the headline puts it
+                # in a public, academic or sports body ("Harvard president resigns"); it does
+                # not make a court case or a raise a company's ("the president overstepped").
+                role_only = (
+                    role and not named_org and not (lex.org_plural and lex.org_plural.search(full))
+                )
+                body_role = role_only and names_a_body(title, name_lists())
             if (
                 score
                 and spec.name in BUILTIN_LABELS
-                and (not has_org or (body_role and spec.name == "departure"))
+                and (
+                    not has_org or (role_only and (body_role if spec.name == "departure" else True))
+                )
             ):
                 score *= NO_COMPANY_FACTOR
             scores[spec.name] = round(score, 4)

@@ -1033,6 +1033,13 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
         ),
         ("Zorbly geht das Geld aus", "Das Start-up sucht Investoren.", "de", "funding"),
         ("La AEPD prohíbe a Zorbly escanear el iris", "La empresa deberá cesar.", "es", "dispute"),
+        # a regulator's president is in sight, and the companies it fines are named as a group
+        (
+            "La CNMC multa con 52 millones de euros a las empresas por vulnerar la competencia",
+            "Su presidente lo anunció el martes.",
+            "es",
+            "dispute",
+        ),
     ],
 )
 def test_each_language_reports_an_event(
@@ -1100,6 +1107,13 @@ def test_each_language_reports_an_event(
         # a role in a public, academic or sports body; money running out is no exit; a call
         # for an exit is not one yet
         ("Harvard president Jane Dupont resigns", "", "en", "departure"),
+        # a court and a president, no company: politics, not a company's dispute
+        (
+            "Appeals court rules most of the tariffs are illegal",
+            "The court said the president overstepped his authority.",
+            "en",
+            "dispute",
+        ),
         ("Zorbly geht das Geld aus", "Das Start-up sucht Investoren.", "de", "departure"),
         (
             "Fund takes stake in Zorbly, seeks CEO's ouster",
