@@ -1033,6 +1033,16 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
         ),
         ("Zorbly geht das Geld aus", "Das Start-up sucht Investoren.", "de", "funding"),
         ("La AEPD prohíbe a Zorbly escanear el iris", "La empresa deberá cesar.", "es", "dispute"),
+        # shareholder revolts, court-ordered damages, a channel cut off, the Supreme Court
+        ("Fund seeks CEO's ouster at Zorbly", "The activist holds 5%.", "en", "dispute"),
+        ("BGH: VW muss Diesel-Käufern Schadenersatz zahlen", "", "de", "dispute"),
+        ("Zorbly coupe la diffusion des chaînes de Quintal", "Faute d'accord.", "fr", "dispute"),
+        (
+            "El Supremo dictamina que los 'riders' de Glovo son falsos autónomos",
+            "",
+            "es",
+            "dispute",
+        ),
         # a regulator's president is in sight, and the companies it fines are named as a group
         (
             "La CNMC multa con 52 millones de euros a las empresas por vulnerar la competencia",
