@@ -516,11 +516,19 @@ def _about(
                 and not title_case
                 and hit.group("name2") is None
             )
+            # A pair with a lower-case verb whose other name the registry knows ("Disney und
+            # Universal verklagen"): the known one vouches for its partner.
+            vouched = (
+                verb is not None
+                and verb.islower()
+                and hit.group("name2") is not None
+                and any(registry.get(_unmodified(hit.group(g)) or "") for g in ("name", "name2"))
+            )
             for group in ("name", "name2"):
                 if hit.group(group) is None or _inside(hit.start(group), blocked[0]):
                     continue  # an investor named as such ("Amazon to invest $4B in X")
                 name = _unmodified(hit.group(group))
-                add(name if sure else echoed(name))
+                add(name if sure or vouched else echoed(name))
     ruleset = lex.ruleset
     for seg, text in enumerate((title, summary)):
         # Once the headline named its companies, the lede's cues cost more than they add,

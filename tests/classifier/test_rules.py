@@ -611,6 +611,13 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
             ["Zorbly"],
         ),
         ("Inspección de Trabajo multa a Zorbly con 79 millones", "", "es", ["Zorbly"]),
+        # a known company vouches for the unknown one it opens the headline with
+        (
+            "WhatsApp and Zorbly raise concerns over the Online Safety Bill",
+            "The messaging services wrote an open letter.",
+            "en",
+            ["WhatsApp", "Zorbly"],
+        ),
     ],
 )
 def test_the_companies_an_item_is_about(
