@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Any
 
 from bot.classifier.anchors import anchors, max_width, practical_width, starts
-from bot.classifier.names import CO_BODY
+from bot.classifier.names import CAPITALS, CO_BODY
 from bot.companies.matcher import _lower_same_length
 from bot.keywords import KeywordIndex
 
@@ -20,8 +20,8 @@ from bot.keywords import KeywordIndex
 # Its first capital outside any group and its runs written as in names.CO_BODY.
 _NAME_REST = r"(?:[\w&]++(?:['’.\-]+[\w&]++)*|(?:['’.\-]+[\w&]++)+|(?<=[A-Z]))"
 _NAME_BODY = (
-    rf"(?-i:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ](?<!\w.){_NAME_REST}"
-    rf"(?:\s(?:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ]{_NAME_REST}|in|de|of|&)){{0,3}})"
+    rf"(?-i:[{CAPITALS}](?<!\w.){_NAME_REST}"
+    rf"(?:\s(?:[{CAPITALS}]{_NAME_REST}|in|de|of|&)){{0,3}})"
 )
 # A person: two to four capitalised words ("Emad Mostaque", "José Vicente de los Mozos").
 # Possessive word runs ("++"): a person is always followed by a space, a comma or the end,
@@ -520,7 +520,7 @@ def _opening(
     if not alt:
         return None
     no = _alt([*verbs, *joiners, infinitive])
-    token = rf"(?!(?:{no})\b)(?-i:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ][\w&'’.+\-]*[\w&+]|[A-Z])"
+    token = rf"(?!(?:{no})\b)(?-i:[{CAPITALS}][\w&'’.+\-]*[\w&+]|[A-Z])"
     name = rf"{token}(?:\s{token}){{0,3}}"
     joined = rf"(?:\s(?:{_alt(joiners)})\s(?P<name2>{name}))?" if _alt(joiners) else ""
     to = rf"{re.escape(infinitive)}\s\w+|" if infinitive else ""

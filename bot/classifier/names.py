@@ -15,10 +15,13 @@ from importlib import resources
 # The rest of a word is written as runs of letters joined by "'", ".", "-" ("O'Neil",
 # "Stability.ai", "X-Men"), ending with a letter: the same words as "[\w&'’.+\-]*[\w&+]",
 # with possessive runs the engine need not take apart letter by letter.
+# The capitals a name may open with: Latin letters with the accents of the languages
+# news uses ("Álvarez", "Ÿnsect", "Øresund"), and digits ("23andMe").
+CAPITALS = "A-Z0-9ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝŒŠŸŽŁ"
 _CO_REST = r"(?:[\w&+]++(?:['’.\-]+[\w&+]++)*|(?:['’.\-]+[\w&+]++)+|(?<=[A-Z]))"
 CO_BODY = (
-    rf"(?-i:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ](?<!\w.){_CO_REST}"
-    rf"(?:\s(?:(?:of|in|de|&)\s)?[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ]{_CO_REST}){{0,3}})"
+    rf"(?-i:[{CAPITALS}](?<!\w.){_CO_REST}"
+    rf"(?:\s(?:(?:of|in|de|&)\s)?[{CAPITALS}]{_CO_REST}){{0,3}})"
 )
 _SUFFIX = re.compile(
     r"(?:\s+(?:Inc|Inc\.|LLC|LCC|Ltd|Ltd\.|Corp|Corp\.|GmbH|AG|SE|SA|S\.A\.|SAS|SL|plc)|\.com)$"

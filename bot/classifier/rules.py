@@ -19,6 +19,7 @@ from bot.classifier.extract import (
 from bot.classifier.langdetect import _LETTER, _WIDE, Detector
 from bot.classifier.lexicon import Lexicon, bundled_languages, compile_lexicon, match_at
 from bot.classifier.names import (
+    CAPITALS,
     NameLists,
     clean_name,
     is_outlet,
@@ -773,7 +774,7 @@ def _persons(
     return out
 
 
-_NAME_TOKEN = r"(?:[A-Z0-9ÀÂÄÇÉÈÊÎÏÔÖÙÛÜÑ][\w&'’.+\-]*[\w&+]|[A-Z])"
+_NAME_TOKEN = rf"(?:[{CAPITALS}][\w&'’.+\-]*[\w&+]|[A-Z])"
 _MORE = re.compile(rf"(?: (?:(?:of|in|de|&) )?{_NAME_TOKEN}){{1,3}}")
 
 

@@ -1050,6 +1050,56 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
             "es",
             "dispute",
         ),
+        # bank financing, grants, debt restructured, money running short, a SPAC listing
+        (
+            "Zorbly sichert sich Milliardenfinanzierung von Banken",
+            "Das Start-up wächst.",
+            "de",
+            "funding",
+        ),
+        (
+            "EU genehmigt 902 Millionen Euro Förderung für Northvolt-Fabrik",
+            "Bund und Land unterstützen die Fabrik des Herstellers.",
+            "de",
+            "funding",
+        ),
+        (
+            "Zorbly pacta con la banca reestructurar su deuda",
+            "La empresa gana liquidez.",
+            "es",
+            "funding",
+        ),
+        (
+            "Zorbly va entrer en Bourse via une fusion avec un SPAC",
+            "La société lève 300 M€.",
+            "fr",
+            "funding",
+        ),
+        (
+            "Humane is looking for a buyer as the cash runs low",
+            "The company declined to comment.",
+            "en",
+            "funding",
+        ),
+        # cuts given as a share of the staff; bans and patent fights; a name opening with Ÿ
+        (
+            "Zorbly se sépare de 12 % de ses effectifs",
+            "La société invoque le marché.",
+            "fr",
+            "departure",
+        ),
+        (
+            "Importverbot: Zorbly stoppt den Verkauf seiner Uhren",
+            "Der Konzern prüft Rechtsmittel.",
+            "de",
+            "dispute",
+        ),
+        (
+            "Ÿnsect placé en redressement judiciaire",
+            "La start-up cherche un repreneur.",
+            "fr",
+            "funding",
+        ),
         # a regulator's president is in sight, and the companies it fines are named as a group
         (
             "La CNMC multa con 52 millones de euros a las empresas por vulnerar la competencia",
@@ -1124,6 +1174,18 @@ def test_each_language_reports_an_event(
         # a role in a public, academic or sports body; money running out is no exit; a call
         # for an exit is not one yet
         ("Harvard president Jane Dupont resigns", "", "en", "departure"),
+        (
+            "HV Zorbly sammelt 860 Mio. Euro für neue Fonds ein",
+            "Der Investor will investieren.",
+            "de",
+            "funding",
+        ),
+        (
+            "Zorbly pide salir a bolsa",
+            "Será una de las mayores salidas a bolsa del año.",
+            "es",
+            "departure",
+        ),
         # a court and a president, no company: politics, not a company's dispute
         (
             "Appeals court rules most of the tariffs are illegal",
