@@ -79,7 +79,8 @@ def _key(name: str, registry: CompanyRegistry | None) -> str:
         c = registry.get(name)
         if c is not None:
             return normalize(c.name)
-    return normalize(name)
+    # "The New York Times" and "New York Times" name the same company.
+    return normalize(name.removeprefix("The ").removeprefix("the "))
 
 
 def evaluate(

@@ -71,7 +71,10 @@ def name_lists() -> NameLists:
 
 _CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m)$|n['’]t$", re.I)
 _MODIFIER = re.compile(r"\w-[a-zà-ÿ]")  # "Twitter-backed", "Meta-owned": a modifier, not a name
-_ROLE_TAIL = re.compile(r"-(?:(?:Co|Ko|Vize|Ex)-)?(?:CEO|Chef\w*|Gründer\w*|Deal)$")
+_ROLE_TAIL = re.compile(
+    r"-(?:(?:Co|Ko|Vize|Ex)-)?(?:CEO|Chef\w*|(?:Mit)?[Gg]ründer\w*|Deal|Mutter\w*|Tochter\w*)$"
+)
+_ROLE_PREFIX = frozenset({"co", "ko", "vize", "ex", ""})  # what "Co-CEO" leaves of a name
 
 
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -116,8 +119,9 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
     for i, w in enumerate(words):
         bare = _ROLE_TAIL.sub("", w)
         if bare != w:
-            # "Porsche-Chef Oliver Blume": the company ends where its role word does.
-            words = [*words[:i], bare]
+            # "Porsche-Chef Oliver Blume": the company ends where its role word does;
+            # "Co-CEO" names no company.
+            words = [*words[:i], bare] if bare.lower() not in _ROLE_PREFIX else words[:i]
             break
 
     def common(w: str) -> bool:

@@ -562,6 +562,9 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
         # a name does not begin inside a word ("n8n", not "8n"); "Co-Chef" is a role
         ("Berliner Start-up n8n sammelt 60 Mio. Dollar ein", "n8n will wachsen.", "de", ["n8n"]),
         ("Zalando-Co-Chef Rubin Ritter hört auf", "Er verlässt den Vorstand.", "de", ["Zalando"]),
+        ("Co-Chefin Jane Doe verlässt SAP", "Der Co-CEO führt nun allein.", "de", ["SAP"]),
+        ("KTM-Mutter Zorbly Mobility baut 300 Stellen ab", "Der Hersteller leidet.", "de", ["KTM"]),
+        ("La Corte Suprema ordena suspender la red en todo el país", "", "es", []),  # a court
         # an article, a place's adjective and a head noun describe; they do not name
         (
             "Celonis verklagt SAP in den USA",
