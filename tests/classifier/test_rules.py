@@ -563,6 +563,33 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
         ("Berliner Start-up n8n sammelt 60 Mio. Dollar ein", "n8n will wachsen.", "de", ["n8n"]),
         ("Zalando-Co-Chef Rubin Ritter hört auf", "Er verlässt den Vorstand.", "de", ["Zalando"]),
         ("Co-Chefin Jane Doe verlässt SAP", "Der Co-CEO führt nun allein.", "de", ["SAP"]),
+        # investors named as such, in every language
+        (
+            "Perplexity raised $73.6M led by IVP, with NVIDIA, Databricks and others participating",
+            "",
+            "en",
+            ["Perplexity"],
+        ),
+        (
+            "Wallapop capta 157 millones de la coreana Naver",
+            "La plataforma vale 690 millones.",
+            "es",
+            ["Wallapop"],
+        ),
+        (
+            "Trade Republic sammelt 900 Millionen Dollar ein",
+            "Der Neobroker wird in der von Sequoia angeführten Runde mit 5 Milliarden bewertet.",
+            "de",
+            ["Trade Republic"],
+        ),
+        (
+            "Verkor boucle un financement de 2 milliards d'euros",
+            "Renault et le fonds Macquarie font partie des investisseurs.",
+            "fr",
+            ["Verkor"],
+        ),
+        # a German genitive head noun describes the name after it
+        ("Klage gegen den Milka-Herstellers Mondelez", "", "de", ["Mondelez"]),
         ("KTM-Mutter Zorbly Mobility baut 300 Stellen ab", "Der Hersteller leidet.", "de", ["KTM"]),
         ("La Corte Suprema ordena suspender la red en todo el país", "", "es", []),  # a court
         # an article, a place's adjective and a head noun describe; they do not name
