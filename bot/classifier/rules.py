@@ -567,6 +567,13 @@ def _about(
                 add(name)
                 end = hit.end("name")
                 while lex.list_next is not None and (more := lex.list_next.match(text, end)):
+                    if (
+                        seg == 0
+                        and title_case
+                        and "," in text[end : more.start("name")]
+                        and registry.get(more.group("name")) is None
+                    ):
+                        break  # "…in PepsiCo, Pushes for Overhaul": Title Case hides the verb
                     if not _inside(more.start("name"), blocked[seg]):
                         add(more.group("name"))
                     end = more.end()

@@ -588,6 +588,19 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
             "fr",
             ["Verkor"],
         ),
+        # activist investors and short sellers are parties; Title Case hides a verb after a comma
+        (
+            "Elliott Takes $4 Billion Stake in PepsiCo, Pushes for Overhaul",
+            "The activist investor wants a new board.",
+            "en",
+            ["Elliott Management", "PepsiCo"],
+        ),
+        (
+            "Thomas Glanzmann dimite como presidente de Grifols tras el ataque de Gotham",
+            "El fondo bajista acusó a la farmacéutica de inflar sus beneficios.",
+            "es",
+            ["Grifols", "Gotham City Research"],
+        ),
         # a German genitive head noun describes the name after it
         ("Klage gegen den Milka-Herstellers Mondelez", "", "de", ["Mondelez"]),
         ("KTM-Mutter Zorbly Mobility baut 300 Stellen ab", "Der Hersteller leidet.", "de", ["KTM"]),
