@@ -601,6 +601,19 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
             "es",
             ["Grifols", "Gotham City Research"],
         ),
+        # the company bought is one the item is about too
+        (
+            "Zorbly compra la plataforma de viajes Quintal por 1.700 millones",
+            "",
+            "es",
+            ["Zorbly", "Quintal"],
+        ),
+        (
+            "Capgemini va racheter l'indien Quintal pour 3,3 milliards",
+            "",
+            "fr",
+            ["Capgemini", "Quintal"],
+        ),
         # a German genitive head noun describes the name after it
         ("Klage gegen den Milka-Herstellers Mondelez", "", "de", ["Mondelez"]),
         ("KTM-Mutter Zorbly Mobility baut 300 Stellen ab", "Der Hersteller leidet.", "de", ["KTM"]),
