@@ -174,7 +174,11 @@ class RulesClassifier:
             low,
             blocked,
         )
-        has_org: bool | None = True if about else None  # found when a label needs it
+        # A headline that describes the company ("Solana wallet maker raises $109M") and a
+        # lede that opens with its name and a verb ("Phantom has raised ..."): that name is
+        # the company if a label fires.
+        lede_subject = None if about else self._lede_subject(summary, lex, blocked[1])
+        has_org: bool | None = True if about or lede_subject else None  # found on demand
         body_role = role_only = False
 
         best: dict[str, dict[int, float]] = {}
@@ -302,6 +306,8 @@ class RulesClassifier:
             about = [a for a in about if normalize(a) not in gone] or about
         if labels and s_mentions:
             about = _participants(about, summary, s_mentions, lede_hits, labels, blocked[1])
+        if labels and not about and lede_subject:
+            about = [lede_subject]
         extracted = self._extract(
             labels, title, summary, lex, about, t_mentions + s_mentions, evidence
         )
@@ -345,6 +351,19 @@ class RulesClassifier:
             if facts:
                 out["dispute"] = facts
         return tidy(out)
+
+    def _lede_subject(self, summary: str, lex: Lexicon, blocked: Spans) -> str | None:
+        """The name the lede opens with, as the subject of a verb, if it may be a company."""
+        if not summary or lex.subject is None:
+            return None
+        hit = lex.subject.match(summary)
+        if hit is None or _inside(hit.start("name"), blocked):
+            return None
+        raw = hit.group("name")
+        if raw.split()[0].lower() in lex.stopwords:
+            return None  # "Die Parfümeriekette nimmt", "Ein Ehepaar verlangt": a description
+        # clean_name turns away people named with a given name and well-known family names.
+        return clean_name(raw, self._name_stop, name_lists())
 
     def _party(self, raw: str, lex: Lexicon) -> str | None:
         """`raw` as a party to a dispute (a company or a person), or None: "1.316", "London",

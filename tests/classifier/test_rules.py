@@ -601,6 +601,14 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
             "es",
             ["Grifols", "Gotham City Research"],
         ),
+        # a headline that describes the company, a lede that opens with its name and a verb
+        (
+            "File-transfer software maker hit with wave of class actions after hack",
+            "Zorbly Software faces more than a dozen proposed class action lawsuits.",
+            "en",
+            ["Zorbly Software"],
+        ),
+        ("Parfümeriekette wagt den Börsengang", "Die Kette nimmt 890 Mio. Euro ein.", "de", []),
         # the company bought is one the item is about too
         (
             "Zorbly compra la plataforma de viajes Quintal por 1.700 millones",
