@@ -87,6 +87,12 @@ def names_a_body(text: str, lists: NameLists) -> bool:
     return not lists.body_heads.isdisjoint(words) or not lists.public_bodies.isdisjoint(words)
 
 
+def _given(word: str, lists: NameLists) -> bool:
+    """A given name, also a compound one ("Jean-Charles", "François-Henri")."""
+    low = word.lower()
+    return low in lists.first_names or low.split("-", 1)[0] in lists.first_names
+
+
 def is_outlet(name: str, lists: NameLists) -> bool:
     """A news outlet's name, with or without "The" ("The New York Times", "Reuters")."""
     return " ".join(name.strip(" .,;:").lower().split()).removeprefix("the ") in lists.media
@@ -148,7 +154,7 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
         ):
             break  # "France Digitale", "China Mobile": a place can open a name
         words.pop(0)
-    if len(words) >= 2 and words[0].lower() in lists.first_names and words[1][:1].isupper():
+    if len(words) >= 2 and _given(words[0], lists) and words[1][:1].isupper():
         return None  # "Elon Musk", "Ludovic Le Moan": a person, before "Le" could cut it short
     # "Lieferdienst Brumbly": a German noun heading a name is what it is, not what it is called.
     # The head noun may follow an adjective: "Österreichischer Leuchtenhersteller Zumtobel".
@@ -187,7 +193,7 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
     low = name.lower()
     if len(name) < 2 or low in lists.media or low in lists.places or common(name):
         return None
-    if len(words) >= 2 and words[0].lower() in lists.first_names:
+    if len(words) >= 2 and _given(words[0], lists):
         return None  # "Elon Musk", "Garry Tan"
     if low in lists.known_people:
         return None  # "Musk", "Scholz": a person named by the family name alone

@@ -609,6 +609,20 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
             ["Zorbly Software"],
         ),
         ("Parfümeriekette wagt den Börsengang", "Die Kette nimmt 890 Mio. Euro ein.", "de", []),
+        # workers of a company, a place, a funder: none of them is the company
+        ("Trabajadores de Zorbly estallan huelga", "La aerolínea no paga.", "es", ["Zorbly"]),
+        (
+            "Dans le Nord, la grève des salariées dure depuis six semaines",
+            "Des employées de l'entrepôt de Zorbly réclament des hausses de salaire.",
+            "fr",
+            ["Zorbly"],
+        ),
+        (
+            "Apprenticeship startup hits $1.7bn valuation with $220m raise",
+            "Zorbly's Series D was led by StepStone, with existing backers Lightspeed taking part.",
+            "en",
+            ["Zorbly"],
+        ),
         # the company bought is one the item is about too
         (
             "Zorbly compra la plataforma de viajes Quintal por 1.700 millones",
@@ -1094,6 +1108,19 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
         ("Heute ist mein letzter Tag bei Zorbly. Danke!", "", "de", "departure"),
         ("Hoy es mi último día en Zorbly. Gracias, equipo", "", "es", "departure"),
         ("Zorbly despedirá a 250 empleados", "La empresa ajusta su estructura.", "es", "departure"),
+        ("Après six ans chez Doctolib, aujourd'hui c'est mon dernier jour.", "", "fr", "departure"),
+        (
+            "Got laid off from Zorbly this morning along with 7% of the company.",
+            "",
+            "en",
+            "departure",
+        ),
+        (
+            "La licorne Zorbly supprime 12 % de ses effectifs",
+            "La société l'a annoncé.",
+            "fr",
+            "departure",
+        ),
         # loans and cash warnings are money too
         ("Zorbly secures $500 million loan backed by Nvidia chips", "", "en", "funding"),
         (
