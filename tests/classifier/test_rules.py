@@ -1186,7 +1186,7 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
             "dispute",
         ),
         (
-            "Ÿnsect placé en redressement judiciaire",
+            "Ynsect placé en redressement judiciaire",
             "La start-up cherche un repreneur.",
             "fr",
             "funding",
