@@ -272,7 +272,7 @@ class RulesClassifier:
                 # A company in sight: named, referred to ("the startup"), or implied by a
                 # company role ("consejera delegada", "CEO").
                 named_org = bool(lex.org_words and lex.org_words.search(full, low))
-                role = bool(lex.role_word and lex.role_word.search(full))
+                role = not named_org and bool(lex.role_word and lex.role_word.search(full))
                 has_org = named_org or role
                 # A role alone implies a company a person leaves, unless the headline puts it
                 # in a public, academic or sports body ("Harvard president resigns"); it does
