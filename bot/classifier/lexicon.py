@@ -339,6 +339,31 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in ordered)
 
 
+def _trie(words: Iterable[str]) -> str:
+    """The alternation _alt(words) matches, with shared prefixes written once ("rais(?:es|ed)"):
+    the engine then reads a prefix once instead of trying each word from its first letter.
+    Where one word extends another the longer is tried first, as in _alt, so the same text
+    matches; words that branch apart cannot both match at one position."""
+    tree: dict[str, Any] = {}
+    for w in {w.lower() for w in words if w}:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            body = (f"(?:{body})" if len(branches) == 1 and len(body) > 2 else body) + "?"
+        return body
+
+    return emit(tree)
+
+
 def money_regex(
     scales: Mapping[str, float],
     currencies: Mapping[str, str],
@@ -516,10 +541,10 @@ def _opening(
     """`Lexicon.opening`: 1-4 capitalised words none of which is a headline verb, "to" or a
     joiner (a Title Case headline capitalises them too; clean_name cuts at other function
     words), an optional "<joiner> Y", then a verb."""
-    alt = _alt(verbs)
+    alt = _trie(verbs)
     if not alt:
         return None
-    no = _alt([*verbs, *joiners, infinitive])
+    no = _trie([*verbs, *joiners, infinitive])
     token = rf"(?!(?:{no})\b)(?-i:[{CAPITALS}][\w&'’.+\-]*[\w&+]|[A-Z])"
     name = rf"{token}(?:\s{token}){{0,3}}"
     joined = rf"(?:\s(?:{_alt(joiners)})\s(?P<name2>{name}))?" if _alt(joiners) else ""
