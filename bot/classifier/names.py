@@ -76,7 +76,7 @@ _MODIFIER = re.compile(r"\w-[a-zà-ÿ]")  # "Twitter-backed", "Meta-owned": a mo
 _ROLE_TAIL = re.compile(
     r"-(?:(?:Co|Ko|Vize|Ex)-)?(?:CEO|Chef\w*|(?:Mit)?[Gg]ründer\w*|Deal|Mutter\w*|Tochter\w*)$"
 )
-_ROLE_PREFIX = frozenset({"co", "ko", "vize", "ex", ""})  # what "Co-CEO" leaves of a name
+ROLE_PREFIXES = frozenset({"co", "ko", "vize", "ex"})  # "Co-CEO", "Vize-Chef": no name
 
 
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -129,7 +129,7 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
         if bare != w:
             # "Porsche-Chef Oliver Blume": the company ends where its role word does;
             # "Co-CEO" names no company.
-            words = [*words[:i], bare] if bare.lower() not in _ROLE_PREFIX else words[:i]
+            words = [*words[:i], bare] if bare and bare.lower() not in ROLE_PREFIXES else words[:i]
             break
 
     def common(w: str) -> bool:

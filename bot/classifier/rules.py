@@ -20,6 +20,7 @@ from bot.classifier.langdetect import _LETTER, _WIDE, Detector
 from bot.classifier.lexicon import Lexicon, bundled_languages, compile_lexicon, match_at
 from bot.classifier.names import (
     CAPITALS,
+    ROLE_PREFIXES,
     NameLists,
     clean_name,
     is_outlet,
@@ -277,16 +278,12 @@ class RulesClassifier:
                 # A role alone implies a company a person leaves, unless the headline puts it
                 # in a public, academic or sports body ("Harvard president resigns"); it does
                 # not make a court case or a raise a company's ("the president overstepped").
-                role_only = (
-                    role and not named_org and not (lex.org_plural and lex.org_plural.search(full))
-                )
+                role_only = role and not (lex.org_plural and lex.org_plural.search(full))
                 body_role = role_only and names_a_body(title, name_lists())
             if (
                 score
                 and spec.name in BUILTIN_LABELS
-                and (
-                    not has_org or (role_only and (body_role if spec.name == "departure" else True))
-                )
+                and (not has_org or (role_only and (spec.name != "departure" or body_role)))
             ):
                 score *= NO_COMPANY_FACTOR
             scores[spec.name] = round(score, 4)
@@ -450,7 +447,7 @@ def _about(
                 # "Getir-Gorillas" (from "Getir-Gorillas-Deal"): two names joined, as German
                 # compounds join them; each part stands alone when the registry knows one.
                 # "Zalando-Co(-Chef)": a role's prefix is no name.
-                parts = [p for p in name.split("-") if p.lower() not in _ROLE_PREFIXES]
+                parts = [p for p in name.split("-") if p.lower() not in ROLE_PREFIXES]
                 if all(p[:1].isupper() for p in parts) and any(registry.get(p) for p in parts):
                     if any(_people_word(p, lex) for p in parts):
                         return  # "Ex-Google-Manager": a person
@@ -613,7 +610,6 @@ def _about(
     return list(dict.fromkeys(out))
 
 
-_ROLE_PREFIXES = frozenset({"co", "ko", "vize", "ex"})
 _CLAUSE_BREAK = re.compile(r"[.!?;]\s|\n")
 _EARLIER = re.compile(
     r"\b(?:after|before|following|nach|après|avant|tras|después de|antes de)\s+"
