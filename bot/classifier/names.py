@@ -8,18 +8,20 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+# The capitals a name may open with: digits ("23andMe") and the Latin-1 capitals, accents
+# included ("Álvarez", "Øresund"). Not beyond Latin-1 ("Ÿnsect"): a character class
+# reaching past U+00FF is no longer a 256-bit table, and these classes are tried at every
+# position of every text (2% of the classifier's time).
+CAPITALS = "A-Z0-9ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝ"
+
 # A company-like name: 1-4 capitalised tokens, optionally joined by "of", "in", "de", "&".
 # Each word opens with its capital, outside any group: the regex engine then skips positions
 # where no capital stands instead of entering the pattern at each ("(?<=[A-Z])": a lone
 # capital letter is a word, "A" in "Planet A Foods", a lone digit is not).
 # The rest of a word is written as runs of letters joined by "'", ".", "-" ("O'Neil",
 # "Stability.ai", "X-Men"), ending with a letter: the same words as "[\w&'’.+\-]*[\w&+]",
-# with possessive runs the engine need not take apart letter by letter.
-# The capitals a name may open with: digits ("23andMe") and the Latin-1 capitals, accents
-# included ("Álvarez", "Øresund"). Not beyond Latin-1 ("Ÿnsect"): a character class
-# reaching past U+00FF is no longer a 256-bit table, and these classes are tried at every
-# position of every text (2% of the classifier's time).
-CAPITALS = "A-Z0-9ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝ"
+# with possessive runs the engine need not take apart letter by letter. A name does not
+# begin inside a word ("n8n" is not "8n").
 _CO_REST = r"(?:[\w&+]++(?:['’.\-]+[\w&+]++)*|(?:['’.\-]+[\w&+]++)+|(?<=[A-Z]))"
 CO_BODY = (
     rf"(?-i:[{CAPITALS}](?<!\w.){_CO_REST}"
