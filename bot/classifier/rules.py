@@ -509,6 +509,13 @@ def _about(
             continue
         add(echoed(_headline_subject(title[pos:], lex, [], candidates)))
     for m in t_mentions:
+        if (
+            m.kind == "domain"
+            and m.surface.lower() in _LINK_HOSTS
+            and title[m.start - 1 : m.start] == "("
+            and title.endswith(")")
+        ):
+            continue  # "Ilya Sutskever to leave OpenAI (x.com)": where the post is hosted
         if not _passing(title, m) and not _inside(m.start, blocked[0]):
             add(m.company, known=True)
     title_case = _title_case(title)
@@ -610,6 +617,25 @@ def _about(
     return list(dict.fromkeys(out))
 
 
+# Sites that host other people's posts: "(x.com)" after a Hacker News title says where the
+# link points, not who the news is about ("(anthropic.com)" does).
+_LINK_HOSTS = frozenset(
+    {
+        "x.com",
+        "twitter.com",
+        "github.com",
+        "youtube.com",
+        "medium.com",
+        "linkedin.com",
+        "reddit.com",
+        "substack.com",
+        "bsky.app",
+        "threads.net",
+        "facebook.com",
+        "instagram.com",
+        "tiktok.com",
+    }
+)
 _CLAUSE_BREAK = re.compile(r"[.!?;]\s|\n")
 _EARLIER = re.compile(
     r"\b(?:after|before|following|nach|après|avant|tras|después de|antes de)\s+"

@@ -623,6 +623,9 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
             "en",
             ["Zorbly"],
         ),
+        # a Hacker News title's host says where the post is, not who the news is about
+        ("Ilya Sutskever to leave OpenAI (x.com)", "", "en", ["OpenAI"]),
+        ("Introducing the next generation of Claude (anthropic.com)", "", "en", ["Anthropic"]),
         # the company bought is one the item is about too
         (
             "Zorbly compra la plataforma de viajes Quintal por 1.700 millones",
@@ -1110,6 +1113,25 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
         ("Zorbly despedirá a 250 empleados", "La empresa ajusta su estructura.", "es", "departure"),
         ("Après six ans chez Doctolib, aujourd'hui c'est mon dernier jour.", "", "fr", "departure"),
         (
+            "Fox News parts ways with its prime-time host",
+            "The network confirmed it.",
+            "en",
+            "departure",
+        ),
+        (
+            "Zorbly and its lenders take $1.2 billion loan fight to court",
+            "The company skipped a $40 million interest payment.",
+            "en",
+            "funding",
+        ),
+        (
+            "Orpea : un plan de sauvetage",
+            "Une augmentation de capital de 1,5 milliard.",
+            "fr",
+            "funding",
+        ),
+        ("Trabajadores de Zorbly en huelga por falta de pago de salarios", "", "es", "funding"),
+        (
             "Got laid off from Zorbly this morning along with 7% of the company.",
             "",
             "en",
@@ -1265,6 +1287,13 @@ def test_each_language_reports_an_event(
         # a role in a public, academic or sports body; money running out is no exit; a call
         # for an exit is not one yet
         ("Harvard president Jane Dupont resigns", "", "en", "departure"),
+        # a notice filed with the market regulator is no case against the company
+        (
+            "BBVA nombra a Onur Genç consejero delegado",
+            "Asumirá el cargo tras la junta, según ha comunicado la entidad a la CNMV.",
+            "es",
+            "dispute",
+        ),
         (
             "HV Zorbly sammelt 860 Mio. Euro für neue Fonds ein",
             "Der Investor will investieren.",
