@@ -171,6 +171,8 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
     for i in range(1, len(words)):
         if words[i] == "A" and i + 1 < len(words) and words[i + 1][:1].isupper():
             continue  # "Planet A Foods": a capital letter inside a name, not the article
+        if words[i] == "AI" and i == len(words) - 1:
+            continue  # "Silo AI", "Olive AI": the name's last word, not the topic
         if (
             words[i] in ("of", "de")  # not "in": "Gorillas in Dortmund" names a place
             and i + 1 < len(words)

@@ -202,7 +202,7 @@ class RulesClassifier:
             if at is None and rule.starts is not None:
                 continue  # none of the texts a match begins with occurs
             if rule.veto:
-                if rule.unless_company and (t_mentions or s_mentions):
+                if rule.unless_company and (t_mentions or s_mentions or about):
                     continue
                 if at is None:
                     vetoed = rule.regex.search(full) is not None
@@ -495,6 +495,8 @@ def _about(
     head = _headline_subject(title, lex, t_mentions, candidates)
     if head and _common_in(head, summary):
         head = None  # "Cookies : ...": the lede writes it in lower case, a common word
+    if head and not _BRAND_WORD.match(head) and _rubric(head, title, lex, lists):
+        head = None  # "Salmonelle : Lactalis mis en examen": the clause names the subject
     if head and title[len(head) :][:1] in (":", "|") and not _BRAND_WORD.match(head):
         # A kicker before a colon is as often a rubric ("Pitch Deck Teardown:",
         # "Startup-Verkauf:") as a name, unless written like a brand ("TukToro:", "VAT:").
@@ -698,6 +700,20 @@ def _people_word(word: str, lex: Lexicon) -> bool:
     return word.lower() == "ex" or (lex.role is not None and lex.role.fullmatch(word) is not None)
 
 
+def _rubric(head: str, title: str, lex: Lexicon, lists: NameLists) -> bool:
+    """Whether `head` is a kicker before a colon followed by a clause that opens with another
+    capitalised word, not a given name: "Bras de fer : TF1 coupe …", but not "Atos : Yves
+    Bernaz quitte …" or "Orpea : le directeur général limogé"."""
+    after = title[len(head) :].lstrip()
+    if after[:1] not in (":", "|"):
+        return False
+    words = after[1:].split(maxsplit=1)
+    if not words or not words[0][:1].isupper():
+        return False
+    first = words[0].strip(".,;:'’\"«»").lower()
+    return first not in lists.first_names and first not in lex.stopwords
+
+
 def _common_in(name: str, summary: str) -> bool:
     """Whether the lede writes `name` in lower case, and never as written: a common word."""
     low = name.lower()
@@ -773,7 +789,7 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 # a character set is searched faster, for the same matches.
 _GIVEN_NAME = re.compile(
     r"(?-i:[A-ZÀ-Ý](?<![\w&][A-ZÀ-Ý])[\w'’\-]++)"
-    r"(?:\s(?:(?:de|van|von|le|la|di|da)\s)?(?-i:[A-ZÀ-Ý][\w'’\-]++)){1,2}"
+    r"(?:\s(?:(?:de|van|von|le|la|di|da)\s(?:(?:der|den|la|los|las)\s)?)?(?-i:[A-ZÀ-Ý][\w'’\-]++)){1,2}"
 )
 
 
@@ -812,6 +828,7 @@ def _persons(
                 break
         if words[0].lower() in lists.first_names:
             found.append(words)
+            out.add(normalize(words[0]))  # "Ursula" after "Ursula von der Leyen" is her too
     # A family name alone ("Mostaque a levé") or a capture that runs on from a given name
     # ("Dorsey To Be Interim") is the person too: every run of a person's words but the first.
     for words in found:

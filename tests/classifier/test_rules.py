@@ -623,6 +623,16 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
             "en",
             ["Zorbly"],
         ),
+        # a kicker before a clause that names its own subject is a rubric; a given name alone
+        # after the full name is the same person
+        ("Salmonelle : Lactalis mis en examen pour tromperie", "", "fr", ["Lactalis"]),
+        (
+            "Thierry Breton démissionne de la Commission européenne",
+            "Le commissaire accuse Ursula von der Leyen d'avoir demandé son retrait.",
+            "fr",
+            [],
+        ),
+        ("AMD to buy Finnish startup Silo AI for $665 million", "", "en", ["AMD", "Silo AI"]),
         # a Hacker News title's host says where the post is, not who the news is about
         ("Ilya Sutskever to leave OpenAI (x.com)", "", "en", ["OpenAI"]),
         ("Introducing the next generation of Claude (anthropic.com)", "", "en", ["Anthropic"]),
@@ -1117,6 +1127,32 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
             "The network confirmed it.",
             "en",
             "departure",
+        ),
+        (
+            "Orpea limoge son directeur général Yves Le Masne",
+            "Le gouvernement a lancé une enquête administrative.",
+            "fr",
+            "departure",
+        ),
+        (
+            "Adept's co-founders head out as the startup licenses its technology",
+            "",
+            "en",
+            "departure",
+        ),
+        (
+            "Le fabricant va fermer deux usines, 1 254 salariés concernés",
+            "Michelin l'a annoncé.",
+            "fr",
+            "departure",
+        ),
+        ("Hoy tomamos la decisión de despedirnos de 80 personas de Bitso.", "", "es", "departure"),
+        ("Hoy NotCo se convierte en unicornio con 235 millones de dólares", "", "es", "funding"),
+        (
+            "noyb reicht Datenschutzbeschwerde gegen Bumble ein",
+            "Die App verarbeite Daten.",
+            "de",
+            "dispute",
         ),
         (
             "Zorbly and its lenders take $1.2 billion loan fight to court",
