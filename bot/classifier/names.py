@@ -76,7 +76,7 @@ def name_lists() -> NameLists:
 _CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m)$|n['’]t$", re.I)
 _MODIFIER = re.compile(r"\w-[a-zà-ÿ]")  # "Twitter-backed", "Meta-owned": a modifier, not a name
 _ROLE_TAIL = re.compile(
-    r"-(?:(?:Co|Ko|Vize|Ex)-)?(?:CEO|Chef\w*|(?:Mit)?[Gg]ründer\w*|Deal|Mutter\w*|Tochter\w*)$"
+    r"-(?:(?:Co|Ko|Vize|Ex)-)?(?:CEO|Chef\w*|(?:Mit)?[Gg]ründer\w*|Deal|Mutter\w*|Tochter\w*|\w*[Ss]parte)$"
 )
 ROLE_PREFIXES = frozenset({"co", "ko", "vize", "ex"})  # "Co-CEO", "Vize-Chef": no name
 
@@ -193,6 +193,8 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
         words.pop()
     if not words or len(words) > 4 or not any(c.isalpha() for c in words[0]):
         return None
+    if words[-1].isdigit() and any(w in ("de", "of") for w in words):
+        return None  # "Serie C de 120 millones": a round and its amount
     if any(_CONTRACTION.search(w) or _MODIFIER.search(w) for w in words):
         return None
     name = _SUFFIX.sub("", " ".join(words)).strip()

@@ -1141,6 +1141,32 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
             "departure",
         ),
         (
+            "Adidas holt Puma-Chef Björn Gulden an die Spitze",
+            "Er übernimmt im Januar.",
+            "de",
+            "departure",
+        ),
+        (
+            "SAP baut um: 8.000 Stellen betroffen",
+            "Der Softwarekonzern richtet sich neu aus.",
+            "de",
+            "departure",
+        ),
+        ("159 Google employees took the buyout and left", "", "en", "departure"),
+        (
+            "EV start-up warns of 'substantial doubt' about its future",
+            "Lordstown Motors said it does not have enough cash.",
+            "en",
+            "funding",
+        ),
+        (
+            "Northvolt beantragt Sanierungsverfahren in Eigenverwaltung",
+            "Das Geld wird knapp.",
+            "de",
+            "funding",
+        ),
+        ("La CNIL inflige 50 millions d'euros d'amende à Orange", "", "fr", "dispute"),
+        (
             "Le fabricant va fermer deux usines, 1 254 salariés concernés",
             "Michelin l'a annoncé.",
             "fr",
@@ -1333,6 +1359,12 @@ def test_each_language_reports_an_event(
         (
             "HV Zorbly sammelt 860 Mio. Euro für neue Fonds ein",
             "Der Investor will investieren.",
+            "de",
+            "funding",
+        ),
+        (
+            "Start-up-Finanzierungen in Deutschland brechen um ein Drittel ein",
+            "Junge Unternehmen haben sechs Milliarden Euro an Risikokapital eingesammelt.",
             "de",
             "funding",
         ),
