@@ -434,6 +434,7 @@ def _about(
 
     persons: set[str] | None = None  # people the item names, found on demand
     full = f"{title}\n{summary}"
+    cleaned: dict[str, str | None] = {}  # raw words -> the name they give, or None
 
     def add(name: str | None, known: bool = False) -> None:
         nonlocal persons
@@ -455,13 +456,22 @@ def _about(
                         add(part)
                     return
             if not known:
-                name = clean_name(name, stop, lists)
+                # Several rules often offer the same words: clean and check them once.
+                raw = name
+                if raw in cleaned:
+                    name = cleaned[raw]
+                else:
+                    name = clean_name(raw, stop, lists)
+                    if name is not None:
+                        if persons is None:
+                            persons = _persons(
+                                full, low, lex, lists, lambda n: registry.get(n) is not None
+                            )
+                        if normalize(name) in persons:
+                            name = None  # "CEO Jane Doe", "Jane Doe, the founder": a person
+                    cleaned[raw] = name
                 if name is None:
                     return
-                if persons is None:
-                    persons = _persons(full, low, lex, lists, lambda n: registry.get(n) is not None)
-                if normalize(name) in persons:
-                    return  # "CEO Jane Doe", "Jane Doe, the founder", "Mostaque": a person
         key = normalize(name)
         if key in found:
             return
