@@ -48,6 +48,7 @@ class NameLists:
     body_words: frozenset[str] = frozenset()
     body_heads: frozenset[str] = frozenset()
     known_people: frozenset[str] = frozenset()
+    openers: frozenset[str] = frozenset()  # no name alone, but may open one ("Under Armour")
 
 
 @cache
@@ -70,6 +71,7 @@ def name_lists() -> NameLists:
         words("body_words"),
         words("body_heads"),
         words("known_people"),
+        words("openers"),
     )
 
 
@@ -205,6 +207,8 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
         return None  # "Elon Musk", "Garry Tan"
     if low in lists.known_people:
         return None  # "Musk", "Scholz": a person named by the family name alone
+    if len(words) == 1 and low in lists.openers:
+        return None  # "Another co-founder leaves", "Just got laid off": no name alone
     return name
 
 

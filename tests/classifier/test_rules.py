@@ -633,6 +633,10 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
             [],
         ),
         ("AMD to buy Finnish startup Silo AI for $665 million", "", "en", ["AMD", "Silo AI"]),
+        # words that open a post are no name alone, but may open a longer one
+        ("Under Armour cuts 10% of its staff", "The company confirmed it.", "en", ["Under Armour"]),
+        ("Show Labs raises $5M seed round", "The company confirmed it.", "en", ["Show Labs"]),
+        ("Just got laid off from Salesforce after 8 years", "", "en", ["Salesforce"]),
         # a Hacker News title's host says where the post is, not who the news is about
         ("Ilya Sutskever to leave OpenAI (x.com)", "", "en", ["OpenAI"]),
         ("Introducing the next generation of Claude (anthropic.com)", "", "en", ["Anthropic"]),
