@@ -633,6 +633,15 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
             [],
         ),
         ("AMD to buy Finnish startup Silo AI for $665 million", "", "en", ["AMD", "Silo AI"]),
+        # regulators and NGOs are no companies; a nationality noun is no name
+        ("Bafin verhängt Bußgeld gegen N26", "Die Finanzaufsicht rügt Mängel.", "de", ["N26"]),
+        (
+            "Deutsche Umwelthilfe verklagt BMW",
+            "Der Verein fordert mehr Klimaschutz.",
+            "de",
+            ["BMW"],
+        ),
+        ("IA : la start-up cofondée par un Français lève 500 millions de dollars", "", "fr", []),
         # words that open a post are no name alone, but may open a longer one
         ("Under Armour cuts 10% of its staff", "The company confirmed it.", "en", ["Under Armour"]),
         ("Show Labs raises $5M seed round", "The company confirmed it.", "en", ["Show Labs"]),
@@ -1132,6 +1141,7 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
             "en",
             "departure",
         ),
+        ("Wolfspeed to receive up to $750 million in CHIPS Act funding", "", "en", "funding"),
         (
             "Orpea limoge son directeur général Yves Le Masne",
             "Le gouvernement a lancé une enquête administrative.",
