@@ -30,7 +30,7 @@ CO_BODY = (
 _SUFFIX = re.compile(
     r"(?:\s+(?:Inc|Inc\.|LLC|LCC|Ltd|Ltd\.|Corp|Corp\.|GmbH|AG|SE|SA|S\.A\.|SAS|SL|plc)|\.com)$"
 )
-_POSSESSIVE = re.compile(r"['’]s?$")
+POSSESSIVE = re.compile(r"['’]s?$")  # "Apple's", "Apples'": a possessive ending
 _ELISION = re.compile(r"[LlDd]['’](?=\w)")
 
 
@@ -109,7 +109,7 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
     words = raw.strip(" .,;:!?\"'’“”«»()").split()
     # "Israel's Tower", "Elon Musk's Twitter": the name is what the possessive owns.
     for i in range(len(words) - 1, 0, -1):
-        if _POSSESSIVE.search(words[i - 1]) and not words[i - 1].endswith("s'"):
+        if POSSESSIVE.search(words[i - 1]) and not words[i - 1].endswith("s'"):
             words = words[i:]
             break
     if words and (elided := _ELISION.match(words[0])):
@@ -127,7 +127,7 @@ def clean_name(raw: str, stop: frozenset[str], lists: NameLists) -> str | None:
         return None  # "New York Times": an outlet, before "New" could be cut off as a word
     if not lists.body_heads.isdisjoint(lows) or not lists.body_words.isdisjoint(lows[1:]):
         return None  # "Pakistan Cricket Board", "Fundación Bankinter": not a company
-    words[-1] = _POSSESSIVE.sub("", words[-1])
+    words[-1] = POSSESSIVE.sub("", words[-1])
     for i, w in enumerate(words):
         bare = _ROLE_TAIL.sub("", w)
         if bare != w:

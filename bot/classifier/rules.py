@@ -20,6 +20,7 @@ from bot.classifier.langdetect import _LETTER, _WIDE, Detector
 from bot.classifier.lexicon import Lexicon, bundled_languages, compile_lexicon, match_at
 from bot.classifier.names import (
     CAPITALS,
+    POSSESSIVE,
     ROLE_PREFIXES,
     NameLists,
     clean_name,
@@ -794,7 +795,6 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
-_POSSESSIVE = re.compile(r"['’]s?$")
 # The capital comes before the look-behind (which then spans it): a pattern that opens with
 # a character set is searched faster, for the same matches.
 _GIVEN_NAME = re.compile(
@@ -832,7 +832,7 @@ def _persons(
         # "Elon Musk's Zorbly": the person is "Elon Musk"; a possessive ends the name.
         words = []
         for w in m.group(0).split():
-            bare = _POSSESSIVE.sub("", w)
+            bare = POSSESSIVE.sub("", w)
             words.append(bare)
             if bare != w:
                 break
