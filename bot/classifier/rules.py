@@ -37,6 +37,7 @@ from bot.models import BUILTIN_LABELS, Classification
 
 DETECT_CHARS = 200  # characters read to detect an undeclared language
 SUMMARY_WEIGHT = 0.9  # a phrase in the lede counts a little less than one in the headline
+NEGATION_WINDOW = 60  # a negation ("denies", "n'a pas") counts this many characters back
 NO_COMPANY_FACTOR = 0.5  # labels are about companies: no company in sight halves the score
 _TITLE_HEAD = re.compile(
     r"^(?-i:(?P<name>[A-Z0-9][\w&'’.\-]*[\w&]|[A-Z](?:\s(?:[A-Z0-9][\w&'’.\-]*[\w&]|&)){0,2})?)"
@@ -239,21 +240,10 @@ class RulesClassifier:
                         key = (seg, start)
                         neg = negated.get(key)
                         if neg is None:
-                            lo = max(0, start - 60)
                             if not neg_scanned:
                                 neg_opens, neg_scanned = _negation_opens(lex, low), True
-                            if neg_opens is None:
-                                neg = negation.search(text, lo, start) is not None
-                            else:
-                                # What the search of text[lo:start] finds begins at an
-                                # opening: try only those.
-                                base = 0 if seg == 0 else split + 1
-                                i = bisect_left(neg_opens, base + lo)
-                                j = bisect_left(neg_opens, base + start, i)
-                                neg = any(
-                                    negation.match(text, p - base, start) for p in neg_opens[i:j]
-                                )
-                            negated[key] = neg
+                            base = 0 if seg == 0 else split + 1
+                            neg = negated[key] = _negated(negation, neg_opens, text, base, start)
                         if neg:
                             continue
                     if seg:
@@ -393,6 +383,21 @@ def _negation_opens(lex: Lexicon, low: str) -> list[int] | None:
     if index is None:
         return None
     return sorted({start for _, start, _ in index.scan(low)})
+
+
+def _negated(
+    negation: re.Pattern[str], opens: list[int] | None, text: str, base: int, start: int
+) -> bool:
+    """Whether a negation ends in the NEGATION_WINDOW characters of `text` before `start`:
+    what negation.search(text, start - NEGATION_WINDOW, start) finds. `text` is the part of
+    the scanned text that begins at `base`; `opens` are where, in the scanned text, a match
+    may begin (_negation_opens), and only there is the regex tried (None: anywhere)."""
+    lo = max(0, start - NEGATION_WINDOW)
+    if opens is None:
+        return negation.search(text, lo, start) is not None
+    i = bisect_left(opens, base + lo)
+    j = bisect_left(opens, base + start, i)
+    return any(negation.match(text, p - base, start) for p in opens[i:j])
 
 
 def _user_rules(config: ClassifierConfig, lang: str) -> dict[str, dict[str, Any]]:

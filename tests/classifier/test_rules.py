@@ -1480,3 +1480,31 @@ def test_divestments_and_recalls_are_no_events(
     clf: RulesClassifier, title: str, lang: str, label: str
 ) -> None:
     assert label not in clf.classify(title, "", lang).labels
+
+
+def test_negation_tried_at_its_openings_finds_what_a_search_of_the_window_finds(
+    clf: RulesClassifier,
+) -> None:
+    # The classifier tries the negation regex only where one of its openings stands; on
+    # real texts in every language that must decide exactly as searching the window does.
+    from bot.classifier.rules import NEGATION_WINDOW, _negated, _negation_opens
+    from bot.companies.matcher import _lower_same_length
+
+    data = Path(__file__).resolve().parents[1] / "data" / "classifier"
+    rows = [json.loads(x) for f in sorted(data.glob("check_*.jsonl")) for x in f.open()]
+    tried = negated = 0
+    for row in rows:
+        lex = clf._lexicons[row["lang"]]
+        assert lex.negation is not None
+        text = " ".join(f"{row['title']} {row['summary']}".split())
+        opens = _negation_opens(lex, _lower_same_length(text))
+        assert opens is not None  # every bundled negation has known openings
+        for start in range(1, len(text) + 1):
+            if text[start - 1] != " ":
+                continue  # a phrase starts a word
+            lo = max(0, start - NEGATION_WINDOW)
+            expected = lex.negation.search(text, lo, start) is not None
+            assert _negated(lex.negation, opens, text, 0, start) == expected, (row["id"], start)
+            tried += 1
+            negated += expected
+    assert tried > 10_000 and negated > 100  # the texts hold negations to find
