@@ -49,6 +49,7 @@ class NameLists:
     body_heads: frozenset[str] = frozenset()
     known_people: frozenset[str] = frozenset()
     openers: frozenset[str] = frozenset()  # no name alone, but may open one ("Under Armour")
+    link_hosts: frozenset[str] = frozenset()  # "(x.com)": where a post is hosted
 
 
 @cache
@@ -72,6 +73,7 @@ def name_lists() -> NameLists:
         words("body_heads"),
         words("known_people"),
         words("openers"),
+        words("link_hosts"),
     )
 
 

@@ -529,7 +529,7 @@ def _about(
     for m in t_mentions:
         if (
             m.kind == "domain"
-            and m.surface.lower() in _LINK_HOSTS
+            and m.surface.lower() in lists.link_hosts
             and title[m.start - 1 : m.start] == "("
             and title.endswith(")")
         ):
@@ -635,25 +635,6 @@ def _about(
     return list(dict.fromkeys(out))
 
 
-# Sites that host other people's posts: "(x.com)" after a Hacker News title says where the
-# link points, not who the news is about ("(anthropic.com)" does).
-_LINK_HOSTS = frozenset(
-    {
-        "x.com",
-        "twitter.com",
-        "github.com",
-        "youtube.com",
-        "medium.com",
-        "linkedin.com",
-        "reddit.com",
-        "substack.com",
-        "bsky.app",
-        "threads.net",
-        "facebook.com",
-        "instagram.com",
-        "tiktok.com",
-    }
-)
 _CLAUSE_BREAK = re.compile(r"[.!?;]\s|\n")
 _EARLIER = re.compile(
     r"\b(?:after|before|following|nach|après|avant|tras|después de|antes de)\s+"
