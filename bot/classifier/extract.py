@@ -131,12 +131,9 @@ def funding_facts(text: str, lex: Lexicon, company: str | None) -> dict[str, Any
             facts["amount"] = written
             facts["amount_value"] = value
             facts["currency"] = currency
-    rounds = lex.extract.get("round")
-    for p in rounds.gated if rounds is not None else ():
-        hit = p.search(text)
-        if hit:
-            facts["round"] = normalize_round(hit.group("round"))
-            break
+    rounds = captures(lex.extract.get("round"), text, "round")
+    if rounds:
+        facts["round"] = normalize_round(rounds[0])
     investors = [
         n
         for n in captures(lex.extract.get("investors"), text, "name")
