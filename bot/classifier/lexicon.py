@@ -339,6 +339,9 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in ordered)
 
 
+_ONE_CHAR = re.compile(r"\\?.", re.S)  # one character as re.escape writes it
+
+
 def _trie(words: Iterable[str]) -> str:
     """The alternation _alt(words) matches, with shared prefixes written once ("rais(?:es|ed)"):
     the engine then reads a prefix once instead of trying each word from its first letter.
@@ -356,10 +359,13 @@ def _trie(words: Iterable[str]) -> str:
         branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
         if not branches:
             return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:
-            body = (f"(?:{body})" if len(branches) == 1 and len(body) > 2 else body) + "?"
-        return body
+        if len(branches) > 1:
+            body = "(?:" + "|".join(branches) + ")"
+        elif ends and not _ONE_CHAR.fullmatch(branches[0]):
+            body = f"(?:{branches[0]})"  # "rais(?:ed)?", not "raised?"
+        else:
+            body = branches[0]
+        return body + "?" if ends else body
 
     return emit(tree)
 
