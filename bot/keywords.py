@@ -40,8 +40,3 @@ class KeywordIndex(Generic[V]):
 
     def __len__(self) -> int:
         return len(self.keys)
-
-    def find(self, text: str) -> list[tuple[int, int, V]]:
-        """(start, end, value) of every occurrence of a key in `text`, ordered by end."""
-        values = self.values
-        return [(start, end, values[k]) for k, start, end in self.scan(text)]
