@@ -913,6 +913,39 @@ def test_the_ledes_subject_introduced_as_a_company_counts(clf: RulesClassifier) 
 
 
 @pytest.mark.parametrize(
+    ("title", "summary", "lang", "companies"),
+    [
+        # a headline that describes a company, a lede that names it: with no label too
+        (
+            "La petrolera portuguesa se dispara en bolsa tras un hallazgo",
+            "Zorbly estima que el yacimiento podría contener mucho petróleo.",
+            "es",
+            ["Zorbly"],
+        ),
+        (
+            "Zorbly lifts sales as shoppers flock to deals",
+            "The bakery chain said sales rose.",
+            "en",
+            ["Zorbly"],
+        ),
+        # a headline that describes nothing: the lede's opening name is not its subject
+        (
+            "Virat Kohli flopped again, says former captain",
+            "Zorbly Quintal said it was sad.",
+            "en",
+            [],
+        ),
+    ],
+)
+def test_a_company_the_headline_describes_and_the_lede_names(
+    clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
+) -> None:
+    res = clf.classify(title, summary, lang)
+    assert res.labels == []
+    assert res.companies == companies
+
+
+@pytest.mark.parametrize(
     ("title", "lang", "company"),
     [
         ("Jane Roe says Zorbly began selling its Quintal stake", "en", "Zorbly"),
