@@ -1329,6 +1329,41 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
             "es",
             "dispute",
         ),
+        # a regulator fines a company named as the verb's object
+        (
+            "Spain fines Zorbly €20 million over hidden fees",
+            "The company said it disagreed.",
+            "en",
+            "dispute",
+        ),
+        ("Staff scientists leave Zorbly for a rival lab", "", "en", "departure"),
+        ("Zorbly shuts down, most of its 90 staff made redundant", "", "en", "departure"),
+        ("Zorbly confirms 300 support jobs cut as chatbots take over", "", "en", "departure"),
+        (
+            "State attorney general orders Zorbly, Quintal to stop taking bets",
+            "The company said it disagreed.",
+            "en",
+            "dispute",
+        ),
+        (
+            "Zorbly to cut costs and preserve cash until it turns a profit",
+            "The startup said so.",
+            "en",
+            "funding",
+        ),
+        (
+            "Paro de pilotos de Zorbly obliga a cancelar 200 vuelos",
+            "La aerolínea lo confirmó.",
+            "es",
+            "dispute",
+        ),
+        # a SPAC merger is a listing, not an acquisition
+        (
+            "EV maker Zorbly files for bankruptcy",
+            "It went public through a blank-check merger in 2021.",
+            "en",
+            "funding",
+        ),
     ],
 )
 def test_each_language_reports_an_event(
@@ -1435,6 +1470,47 @@ def test_each_language_reports_an_event(
             "en",
             "departure",
         ),
+        # a denial reaches over a report's wording; "and" starts what it does not deny
+        (
+            "Zorbly denies a newspaper report that its founder will step down next year",
+            "",
+            "en",
+            "departure",
+        ),
+        ("Zorbly dementiert Bericht über vorzeitigen Abgang des Chefs", "", "de", "departure"),
+        (
+            "Zorbly desmiente la información publicada el lunes sobre la salida"
+            " de su consejero delegado",
+            "",
+            "es",
+            "departure",
+        ),
+        (
+            "Zorbly dévoile une montre conçue avec le créateur de l'iPod",
+            "Elle coûte 279 dollars.",
+            "fr",
+            "funding",
+        ),
+        (
+            "Zorbly posts first annual profit since going public",
+            "The company earned $1 billion in 2023, its first year in the black"
+            " since its 2019 market debut.",
+            "en",
+            "funding",
+        ),
+        (
+            "Zorbly to invest $5 billion in Ohio to expand its data centers",
+            "The company said so.",
+            "en",
+            "funding",
+        ),
+        (
+            "Zorbly despedirá a 400 empleados",
+            "Presentó un expediente de regulación de empleo.",
+            "es",
+            "dispute",
+        ),
+        ("Zorbly cuts support costs", "AI now handles most customer inquiries.", "en", "dispute"),
     ],
 )
 def test_what_looks_like_an_event_but_is_not(
