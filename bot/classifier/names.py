@@ -65,7 +65,7 @@ def name_lists() -> NameLists:
         words("first_names"),
         words("places"),
         words("media"),
-        words("generic"),
+        words("generic") | words("indexes"),
         words("public_bodies"),
         tuple(sorted(words("noun_endings"))),
         tuple(sorted(words("head_endings"))),

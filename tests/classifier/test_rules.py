@@ -1617,3 +1617,14 @@ def test_negation_tried_at_its_openings_finds_what_a_search_of_the_window_finds(
             tried += 1
             negated += expected
     assert tried > 10_000 and negated > 100  # the texts hold negations to find
+
+
+@pytest.mark.parametrize(
+    ("title", "lang"),
+    [
+        ("Dax schließt erstmals über 18.000 Punkten", "de"),
+        ("Nikkei hits 33-year high as foreign investors pile into Japanese stocks", "en"),
+    ],
+)
+def test_a_stock_market_index_is_not_a_company(clf: RulesClassifier, title: str, lang: str) -> None:
+    assert clf.classify(title, "", lang).companies == []
