@@ -316,6 +316,9 @@ class Lexicon:
     # "Throne fixes", "BetterHelp to Pay", "Crowdcube and Seedrs agree" (groups name, name2,
     # verb; verb is None after "to"). The name stops at a verb or function word.
     opening: re.Pattern[str] | None = None
+    # A product before the word for its maker, then the maker: "Palworld developer
+    # Pocketpair" (groups product, name). The product is no company of the item.
+    product_maker: re.Pattern[str] | None = None
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
     # extract["people"] and extract["titles"], scanned together (see GatedSet).
     people: GatedSet = field(repr=False, default_factory=lambda: GatedSet(()))
@@ -514,6 +517,9 @@ def compile_lexicon(
             comp.get("headline_verbs", []),
             comp.get("joiners", []),
             comp.get("infinitive", ""),
+        ),
+        product_maker=(
+            re.compile(expand(pm, macros), re.I) if (pm := comp.get("product_maker")) else None
         ),
         raw=data,
         mask_labels=tuple(str(m["label"]) for m in data.get("mask", []) for _ in m["patterns"]),

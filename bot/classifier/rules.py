@@ -510,6 +510,10 @@ def _about(
             described = org is not None and org.search(summary) is not None
         return name if described else None
 
+    made = list(lex.product_maker.finditer(title)) if lex.product_maker is not None else []
+    if made:
+        # "Nintendo sues Palworld developer Pocketpair": the maker, not its product.
+        blocked[0].extend(pm.span("product") for pm in made)
     head = _headline_subject(title, lex, t_mentions, candidates)
     if head and _common_in(head, summary):
         head = None  # "Cookies : ...": the lede writes it in lower case, a common word
@@ -538,6 +542,8 @@ def _about(
             continue  # "Ilya Sutskever to leave OpenAI (x.com)": where the post is hosted
         if not _passing(title, m) and not _inside(m.start, blocked[0]):
             add(m.company, known=True)
+    for pm in made:
+        add(pm.group("name"))
     title_case = _title_case(title)
     if lex.subject is not None and not title_case:
         # The name a headline (or its clause after a colon) opens with, before a verb.

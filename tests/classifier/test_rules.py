@@ -1628,3 +1628,23 @@ def test_negation_tried_at_its_openings_finds_what_a_search_of_the_window_finds(
 )
 def test_a_stock_market_index_is_not_a_company(clf: RulesClassifier, title: str, lang: str) -> None:
     assert clf.classify(title, "", lang).companies == []
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "companies"),
+    [
+        ("Nintendo sues Palworld developer Pocketpair", "en", ["Nintendo", "Pocketpair"]),
+        ("Zorbly acquires Quintal Saga maker Mervo for $1 billion", "en", ["Zorbly", "Mervo"]),
+        ("Nintendo verklagt Palworld-Entwickler Pocketpair", "de", ["Nintendo", "Pocketpair"]),
+        ("Nintendo attaque l'éditeur de Palworld, Pocketpair", "fr", ["Nintendo", "Pocketpair"]),
+        (
+            "Nintendo demanda a la desarrolladora de Palworld, Pocketpair",
+            "es",
+            ["Nintendo", "Pocketpair"],
+        ),
+    ],
+)
+def test_a_product_before_its_maker_is_not_a_company(
+    clf: RulesClassifier, title: str, lang: str, companies: list[str]
+) -> None:
+    assert sorted(clf.classify(title, "", lang).companies) == sorted(companies)
