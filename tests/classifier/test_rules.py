@@ -1364,6 +1364,18 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
             "en",
             "funding",
         ),
+        ("Zorbly eliminará 900 empleos, 75 de ellos en España", "", "es", "departure"),
+        ("Zorbly streicht rund 2000 Fahrerjobs in Deutschland", "", "de", "departure"),
+        ("Zorbly setzt Konzernchef Max Muster vor die Tür", "", "de", "departure"),
+        ("Zorbly se sienta en el banquillo por el accidente de la mina", "", "es", "dispute"),
+        ("Zorbly says former employee misappropriated confidential data", "", "en", "dispute"),
+        (
+            "Zorbly wins appeal against central bank over money-laundering checks",
+            "",
+            "en",
+            "dispute",
+        ),
+        ("Zorbly investors vote to remove founder as CEO", "", "en", "dispute"),
     ],
 )
 def test_each_language_reports_an_event(
