@@ -172,7 +172,10 @@ def looks_like_person(name: str, lex: Lexicon, is_company: Callable[[str], bool]
             return False  # lower case, or an acronym: "CTO", "AI", "SAP"
         if not _name_cased(w):
             return False  # inner capitals of a brand ("OpenAI", "DeepMind")
-        if (lex.role is not None and lex.role.fullmatch(w)) or is_company(w):
+        if lex.role is not None and lex.role.fullmatch(w):
+            return False
+        if i < len(words) - 1 and is_company(w):
+            # "Google Vogt" is no person; "Ashneer Grover" is one, though Grover is a company.
             return False
     return True
 

@@ -495,6 +495,17 @@ def _about(
 
     described: bool | None = None  # whether the lede describes a company, found on demand
 
+    def _surname(text: str, m: Mention) -> bool:
+        # A registered name after a capitalised word may be a family name: the pair is a
+        # person if the item writes it as one (found on demand: rarely needed).
+        nonlocal persons
+        prev = _PREV_WORD.search(text, max(0, m.start - 40), m.start)
+        if prev is None:
+            return False
+        if persons is None:
+            persons = _persons(full, low, lex, lists, lambda n: registry.get(n) is not None)
+        return normalize(f"{prev.group(1)} {m.surface}") in persons
+
     def echoed(name: str | None) -> str | None:
         # A headline's subject the lede names again, or refers to by what it is ("Nikola
         # warns ...": "The hydrogen-truck maker said ..."; "Die Parfümeriekette nimmt ...").
@@ -540,6 +551,8 @@ def _about(
             and title.endswith(")")
         ):
             continue  # "Ilya Sutskever to leave OpenAI (x.com)": where the post is hosted
+        if _surname(title, m):
+            continue  # "Ashneer Grover resigns": a person, though Grover is a company
         if not _passing(title, m) and not _inside(m.start, blocked[0]):
             add(m.company, known=True)
     for pm in made:
@@ -643,6 +656,7 @@ def _about(
     return list(dict.fromkeys(out))
 
 
+_PREV_WORD = re.compile(rf"([{CAPITALS}][\w'’-]*) $")
 _CLAUSE_BREAK = re.compile(r"[.!?;]\s|\n")
 _EARLIER = re.compile(
     r"\b(?:after|before|following|nach|après|avant|tras|después de|antes de)\s+"

@@ -326,6 +326,8 @@ def test_lead_investors_are_not_the_companies(clf: RulesClassifier) -> None:
     [
         ("Twitter CEO Dick Costolo Steps Down; Jack Dorsey To Be Interim CEO", ["Twitter"]),
         ("Ludovic Le Moan remplacé à la tête de Sigfox", ["Sigfox"]),
+        # a family name that is also a registered company ("Grover", the rental start-up)
+        ("Ashneer Grover resigns from BharatPe amid bitter board feud", ["BharatPe"]),
     ],
 )
 def test_a_person_is_not_a_company(clf: RulesClassifier, text: str, companies: list[str]) -> None:
