@@ -75,6 +75,7 @@ _PASSING_AFTER = re.compile(
     # "the Instagram rival", "Google-Konkurrent": the yardstick, not the subject
     r"^(?:-backed|-funded|-like\b|-style\b|-esque\b|-inspired\b|-ähnlich|"
     r" rival\b| competitor\b|-rival\b|-Rivale\b|-Konkurrent|"
+    r" alternative\b|-Alternative\b| clone\b| killer\b|"
     r" alum\b| alumni\b| alumnus\b| veteran\b| parent\b| owner\b|"
     r"['’]s (?:former|ex-)|-Konzern\b)",
     re.I,

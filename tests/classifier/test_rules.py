@@ -174,6 +174,7 @@ def test_company_in_passing_is_not_about(clf: RulesClassifier) -> None:
     [
         "Zorbly, the Instagram rival, raises $5M",
         "Zorbly raises $5M as its app challenges Instagram",
+        "Show HN: A local-first Instagram alternative built on SQLite",
     ],
 )
 def test_a_rival_named_in_passing_is_not_about(clf: RulesClassifier, text: str) -> None:
