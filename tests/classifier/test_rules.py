@@ -1379,6 +1379,13 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
             "dispute",
         ),
         ("Zorbly investors vote to remove founder as CEO", "", "en", "dispute"),
+        ("Zorbly invierte 30 millones de euros en Quintal", "", "es", "funding"),
+        (
+            "Crypto lender Zorbly pauses all withdrawals",
+            "The company cited market conditions.",
+            "en",
+            "funding",
+        ),
     ],
 )
 def test_each_language_reports_an_event(
@@ -1526,6 +1533,36 @@ def test_each_language_reports_an_event(
             "dispute",
         ),
         ("Zorbly cuts support costs", "AI now handles most customer inquiries.", "en", "dispute"),
+        (
+            "Half the internet is down",
+            "Zorbly says the company is investigating an issue.",
+            "en",
+            "dispute",
+        ),
+        (
+            "EU rules on chatbots enter into force",
+            "The company Zorbly must comply by 2026.",
+            "en",
+            "dispute",
+        ),
+        (
+            "Texas sues Biden administration over border wire",
+            "The company Zorbly built it.",
+            "en",
+            "dispute",
+        ),
+        (
+            "Zorbly's star midfielder wins appeal against doping ban",
+            "The club said so.",
+            "en",
+            "dispute",
+        ),
+        (
+            "Zorbly placé en redressement judiciaire",
+            "La start-up a obtenu l'ouverture d'une procédure auprès du tribunal de commerce.",
+            "fr",
+            "dispute",
+        ),
     ],
 )
 def test_what_looks_like_an_event_but_is_not(
