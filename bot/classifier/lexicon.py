@@ -318,7 +318,7 @@ class Lexicon:
     opening: re.Pattern[str] | None = None
     # A product before the word for its maker, then the maker: "Palworld developer
     # Pocketpair" (groups product, name). The product is no company of the item.
-    product_maker: re.Pattern[str] | None = None
+    product_maker: Gated | None = None
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
     # extract["people"] and extract["titles"], scanned together (see GatedSet).
     people: GatedSet = field(repr=False, default_factory=lambda: GatedSet(()))
@@ -519,7 +519,7 @@ def compile_lexicon(
             comp.get("infinitive", ""),
         ),
         product_maker=(
-            re.compile(expand(pm, macros), re.I) if (pm := comp.get("product_maker")) else None
+            Gated(expand(pm, macros)) if (pm := comp.get("product_maker")) else None
         ),
         raw=data,
         mask_labels=tuple(str(m["label"]) for m in data.get("mask", []) for _ in m["patterns"]),

@@ -522,7 +522,7 @@ def _about(
             described = org is not None and org.search(summary) is not None
         return name if described else None
 
-    made = list(lex.product_maker.finditer(title)) if lex.product_maker is not None else []
+    made = list(lex.product_maker.finditer(title, low[:split])) if lex.product_maker else []
     if made:
         # "Nintendo sues Palworld developer Pocketpair": the maker, not its product.
         blocked[0].extend(pm.span("product") for pm in made)
