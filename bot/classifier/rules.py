@@ -496,14 +496,17 @@ def _about(
 
     described: bool | None = None  # whether the lede describes a company, found on demand
 
-    def _surname(text: str, m: Mention) -> bool:
-        # A registered name after a capitalised word may be a family name: the pair is a
-        # person if the item writes it as one (found on demand: rarely needed).
+    def _in_person(text: str, m: Mention) -> bool:
+        # A registered name that is a given name before a family name ("Alan Mamedi"), or a
+        # family name after a capitalised word the item writes as a person's ("Ashneer
+        # Grover resigns"), is part of that person's name.
         nonlocal persons
+        if _given_name(text, m, lists):
+            return True
         prev = _PREV_WORD.search(text, max(0, m.start - 40), m.start)
         if prev is None:
             return False
-        if persons is None:
+        if persons is None:  # found on demand: rarely needed
             persons = _persons(full, low, lex, lists, lambda n: registry.get(n) is not None)
         return normalize(f"{prev.group(1)} {m.surface}") in persons
 
@@ -552,7 +555,7 @@ def _about(
             and title.endswith(")")
         ):
             continue  # "Ilya Sutskever to leave OpenAI (x.com)": where the post is hosted
-        if _surname(title, m):
+        if _in_person(title, m):
             continue  # "Ashneer Grover resigns": a person, though Grover is a company
         if not _passing(title, m) and not _inside(m.start, blocked[0]):
             add(m.company, known=True)
@@ -644,7 +647,9 @@ def _about(
         lede = [
             m.company
             for m in s_mentions
-            if not _passing(summary, m) and not _inside(m.start, blocked[1])
+            if not _passing(summary, m)
+            and not _inside(m.start, blocked[1])
+            and not _given_name(summary, m, lists)
         ]
         if lede:
             add(lede[0], known=True)
@@ -655,6 +660,20 @@ def _about(
         if normalize(name) not in registered:
             out[i] = _fuller(name, written, stop, lists) or name
     return list(dict.fromkeys(out))
+
+
+# A capitalised word written like a family name ("Mamedi", "Del Vecchio", "O'Neil").
+_NEXT_WORD = re.compile(
+    r" ((?:(?:Del|De|Van|Von|Da|Di|Le|La) )?[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ]+)?)\b(?![-&])"
+)
+
+
+def _given_name(text: str, m: Mention, lists: NameLists) -> bool:
+    """Whether a registered name is a given name before a family name ("Alan Mamedi")."""
+    if m.surface.lower() not in lists.first_names:
+        return False
+    after = _NEXT_WORD.match(text, m.end)
+    return after is not None and after.group(1).lower() not in lists.generic
 
 
 _PREV_WORD = re.compile(rf"([{CAPITALS}][\w'’-]*) $")
@@ -689,6 +708,8 @@ def _participants(
         key = normalize(m.company)
         if key in keys or _passing(summary, m) or _inside(m.start, blocked):
             continue
+        if _given_name(summary, m, name_lists()):
+            continue  # "Leonardo Del Vecchio a saisi": a person
         if _EARLIER.search(summary, max(0, m.start - 30), m.start):
             continue  # "after Uber won its appeal": an earlier event, the yardstick
         if _MEDIUM.search(summary, max(0, m.start - 20), m.start):

@@ -329,6 +329,8 @@ def test_lead_investors_are_not_the_companies(clf: RulesClassifier) -> None:
         ("Ludovic Le Moan remplacé à la tête de Sigfox", ["Sigfox"]),
         # a family name that is also a registered company ("Grover", the rental start-up)
         ("Ashneer Grover resigns from BharatPe amid bitter board feud", ["BharatPe"]),
+        # a given name that is also a registered company ("Alan", the insurer)
+        ("Truecaller co-founders Alan Mamedi and Nami Zarringhalam step down", ["Truecaller"]),
     ],
 )
 def test_a_person_is_not_a_company(clf: RulesClassifier, text: str, companies: list[str]) -> None:
@@ -1700,3 +1702,23 @@ def test_a_product_before_its_maker_is_not_a_company(
     clf: RulesClassifier, title: str, lang: str, companies: list[str]
 ) -> None:
     assert sorted(clf.classify(title, "", lang).companies) == sorted(companies)
+
+
+def test_a_given_name_in_the_lede_is_not_a_party(clf: RulesClassifier) -> None:
+    res = clf.classify(
+        "EssilorLuxottica : les deux dirigeants étalent leur guerre au grand jour",
+        "Leonardo Del Vecchio a saisi la justice arbitrale en accusant son associé de ne pas"
+        " respecter l'accord conclu lors de la fusion entre Essilor et Luxottica.",
+        "fr",
+    )
+    assert "dispute" in res.labels
+    assert res.companies == ["EssilorLuxottica"]
+
+
+def test_a_chairman_is_a_role_in_german_news(clf: RulesClassifier) -> None:
+    res = clf.classify(
+        "Tata Sons setzt Chairman Cyrus Mistry ab",
+        "Der Machtkampf eskaliert: Mistry wirft dem Verwaltungsrat vor, ihn abgesetzt zu haben.",
+        "de",
+    )
+    assert res.companies == ["Tata Group"]

@@ -9,6 +9,8 @@ def test_bundled_has_enough_companies() -> None:
     reg = CompanyRegistry.bundled()
     assert len(reg) >= 150
     assert reg.get("facebook").name == "Meta"  # former name
+    assert reg.get("Research In Motion").name == "BlackBerry"
+    assert reg.get("Petróleo Brasileiro").name == "Petrobras"  # legal name
     assert reg.get("@AnthropicAI").name == "Anthropic"  # handle
     assert reg.get("NVDA").name == "Nvidia"  # ticker
 
