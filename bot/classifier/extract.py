@@ -233,8 +233,7 @@ def departure_facts(text: str, lex: Lexicon, is_company: Callable[[str], bool]) 
         # "CEO X said CTO Y is leaving": the one who announces is not the one who leaves.
         # A capture may run on from a name before it ("OpenAI CEO Sam Altman"): compare ends.
         speakers = [
-            _clean_person(n, lex)
-            for n in captures(lex.extract.get("announcer"), text, "person")
+            _clean_person(n, lex) for n in captures(lex.extract.get("announcer"), text, "person")
         ]
         leavers = {
             n: e

@@ -518,9 +518,7 @@ def compile_lexicon(
             comp.get("joiners", []),
             comp.get("infinitive", ""),
         ),
-        product_maker=(
-            Gated(expand(pm, macros)) if (pm := comp.get("product_maker")) else None
-        ),
+        product_maker=(Gated(expand(pm, macros)) if (pm := comp.get("product_maker")) else None),
         raw=data,
         mask_labels=tuple(str(m["label"]) for m in data.get("mask", []) for _ in m["patterns"]),
         people=GatedSet((*extract.get("people", ()), *extract.get("titles", ()))),

@@ -295,8 +295,10 @@ class RulesClassifier:
             about = [a for a in about if normalize(a) not in gone] or about
         if labels and s_mentions:
             about = _participants(about, summary, s_mentions, lede_hits, labels, blocked[1])
-        if not about and lede_subject and (
-            labels or (lex.org_words is not None and lex.org_words.search(title) is not None)
+        if (
+            not about
+            and lede_subject
+            and (labels or (lex.org_words is not None and lex.org_words.search(title) is not None))
         ):
             about = [lede_subject]
         extracted = self._extract(
