@@ -319,6 +319,9 @@ class Lexicon:
     # A product before the word for its maker, then the maker: "Palworld developer
     # Pocketpair" (groups product, name). The product is no company of the item.
     product_maker: Gated | None = None
+    # A headline that opens by describing a company without an article ("Space balloon
+    # company offers ..."), as English headlines do.
+    headline_org: re.Pattern[str] | None = None
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
     # extract["people"] and extract["titles"], scanned together (see GatedSet).
     people: GatedSet = field(repr=False, default_factory=lambda: GatedSet(()))
@@ -519,6 +522,7 @@ def compile_lexicon(
             comp.get("infinitive", ""),
         ),
         product_maker=(Gated(expand(pm, macros)) if (pm := comp.get("product_maker")) else None),
+        headline_org=re.compile(ho, re.I) if (ho := comp.get("headline_org")) else None,
         raw=data,
         mask_labels=tuple(str(m["label"]) for m in data.get("mask", []) for _ in m["patterns"]),
         people=GatedSet((*extract.get("people", ()), *extract.get("titles", ()))),

@@ -298,7 +298,7 @@ class RulesClassifier:
         if (
             not about
             and lede_subject
-            and (labels or (lex.org_words is not None and lex.org_words.search(title) is not None))
+            and (labels or _describes_a_company(title, lex))
         ):
             about = [lede_subject]
         extracted = self._extract(
@@ -668,6 +668,14 @@ def _about(
 _NEXT_WORD = re.compile(
     r" ((?:(?:Del|De|Van|Von|Da|Di|Le|La) )?[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ]+)?)\b(?![-&])"
 )
+
+
+def _describes_a_company(title: str, lex: Lexicon) -> bool:
+    """Whether a headline refers to a company by what it is ("La petrolera portuguesa ...",
+    "Space balloon company offers ...")."""
+    if lex.headline_org is not None and lex.headline_org.match(title):
+        return True
+    return lex.org_words is not None and lex.org_words.search(title) is not None
 
 
 def _given_name(text: str, m: Mention, lists: NameLists) -> bool:

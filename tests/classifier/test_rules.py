@@ -933,6 +933,12 @@ def test_the_ledes_subject_introduced_as_a_company_counts(clf: RulesClassifier) 
             "en",
             ["Zorbly"],
         ),
+        (
+            "Space balloon company offers first look at its cabins",
+            "Zorbly has sold 600 tickets so far.",
+            "en",
+            ["Zorbly"],
+        ),
         # a headline that describes nothing: the lede's opening name is not its subject
         (
             "Virat Kohli flopped again, says former captain",
