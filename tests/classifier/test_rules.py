@@ -1394,6 +1394,11 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
             "en",
             "funding",
         ),
+        ("Zorbly to close all stores with loss of 12,500 jobs", "", "en", "departure"),
+        ("La licorne Zorbly va se séparer d'environ 300 salariés", "", "fr", "departure"),
+        ("La licorne Zorbly supprime la moitié de ses effectifs", "", "fr", "departure"),
+        ("Zorbly baut fast ein Drittel der Belegschaft ab", "", "de", "departure"),
+        ("Zorbly shuts down", "The startup could not secure new funding.", "en", "funding"),
     ],
 )
 def test_each_language_reports_an_event(
@@ -1568,6 +1573,37 @@ def test_each_language_reports_an_event(
         (
             "Zorbly placé en redressement judiciaire",
             "La start-up a obtenu l'ouverture d'une procédure auprès du tribunal de commerce.",
+            "fr",
+            "dispute",
+        ),
+        (
+            "Zorbly closes $975 million across two new funds",
+            "The venture firm said so.",
+            "en",
+            "funding",
+        ),
+        ("Zorbly calls reports of CEO Jane Roe's exit 'baseless'", "", "en", "departure"),
+        (
+            "Take-Two completes acquisition of Zorbly",
+            "It brings Grand Theft Auto to mobile.",
+            "en",
+            "dispute",
+        ),
+        (
+            "Zorbly relève son objectif de rentabilité",
+            "La banque vise un rendement des fonds propres tangibles de 12 %.",
+            "fr",
+            "funding",
+        ),
+        (
+            "Zorbly lays off staff in third round of cuts",
+            "The company, valued at more than $2 billion in 2021, let go of a third of its staff.",
+            "en",
+            "funding",
+        ),
+        (
+            "Zorbly se place sous la protection du tribunal",
+            "La start-up a demandé une procédure de sauvegarde.",
             "fr",
             "dispute",
         ),
