@@ -498,7 +498,7 @@ def _about(
 
     described: bool | None = None  # whether the lede describes a company, found on demand
 
-    def _in_person(text: str, m: Mention) -> bool:
+    def in_person(text: str, m: Mention) -> bool:
         # A registered name that is a given name before a family name ("Alan Mamedi"), or a
         # family name after a capitalised word the item writes as a person's ("Ashneer
         # Grover resigns"), is part of that person's name.
@@ -530,7 +530,7 @@ def _about(
     made = list(lex.product_maker.finditer(title, low[:split])) if lex.product_maker else []
     if made:
         # "Nintendo sues Palworld developer Pocketpair": the maker, not its product.
-        blocked[0].extend(pm.span("product") for pm in made)
+        blocked = ([*blocked[0], *(pm.span("product") for pm in made)], blocked[1])
     head = _headline_subject(title, lex, t_mentions, candidates)
     if head and _common_in(head, summary):
         head = None  # "Cookies : ...": the lede writes it in lower case, a common word
@@ -557,7 +557,7 @@ def _about(
             and title.endswith(")")
         ):
             continue  # "Ilya Sutskever to leave OpenAI (x.com)": where the post is hosted
-        if _in_person(title, m):
+        if in_person(title, m):
             continue  # "Ashneer Grover resigns": a person, though Grover is a company
         if not _passing(title, m) and not _inside(m.start, blocked[0]):
             add(m.company, known=True)
@@ -666,7 +666,8 @@ def _about(
 
 # A capitalised word written like a family name ("Mamedi", "Del Vecchio", "O'Neil").
 _NEXT_WORD = re.compile(
-    r" ((?:(?:Del|De|Van|Von|Da|Di|Le|La) )?[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ]+)?)\b(?![-&])"
+    rf" ((?:(?:Del|De|Van|Von|Da|Di|Le|La) )?[{CAPITALS}][a-zà-ÿ'’]+(?:-[{CAPITALS}][a-zà-ÿ]+)?)"
+    r"\b(?![-&])"
 )
 
 
@@ -686,6 +687,7 @@ def _given_name(text: str, m: Mention, lists: NameLists) -> bool:
     return after is not None and after.group(1).lower() not in lists.generic
 
 
+# The capitalised word that ends right before a position (searched up to it).
 _PREV_WORD = re.compile(rf"([{CAPITALS}][\w'’-]*) $")
 _CLAUSE_BREAK = re.compile(r"[.!?;]\s|\n")
 _EARLIER = re.compile(
