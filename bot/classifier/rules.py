@@ -895,6 +895,9 @@ _NAME_TOKEN = rf"(?:[{CAPITALS}][\w&'’.+\-]*[\w&+]|[A-Z])"
 _MORE = re.compile(rf"(?: (?:(?:of|in|de|&) )?{_NAME_TOKEN}){{1,3}}")
 
 
+# How a fund's name ends: a vintage numeral or the word itself.
+_FUND_TAIL = re.compile(r" (?:I{2,3}|IV|VI{0,3}|IX|Fund|Fonds)$")
+
 # Words a company's full legal name adds to the name people use.
 _CORPORATE_TAIL = re.compile(
     r"(?: (?:International|Group|Holdings?|Corporation|Company|Co|Corp|Inc|Incorporated|"
@@ -916,6 +919,8 @@ def _fuller(name: str, text: str, stop: frozenset[str], lists: NameLists) -> str
             continue
         if _CORPORATE_TAIL.fullmatch(m.group(0)):
             continue  # "Navistar International Corp" is still "Navistar"
+        if _FUND_TAIL.search(m.group(0)):
+            continue  # "Partech Africa II" is a fund of Partech's
         longer = clean_name(name + m.group(0), stop, lists)
         if longer and longer.startswith(name + " ") and (best is None or len(longer) > len(best)):
             best = longer

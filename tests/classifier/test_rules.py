@@ -1767,3 +1767,28 @@ def test_a_chairman_is_a_role_in_german_news(clf: RulesClassifier) -> None:
         "de",
     )
     assert res.companies == ["Tata Group"]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "companies"),
+    [
+        # a fund's vintage name is the firm's fund, not a longer name of the firm
+        (
+            "Partech boucle son fonds Partech Africa II à 280 millions d'euros",
+            "Le fonds investira dans des start-up.",
+            "fr",
+            ["Partech"],
+        ),
+        # a German description before the name ("Marinewerft", "US-Softwarehaus")
+        ("Rheinmetall übernimmt Marinewerft NVL", "", "de", ["Rheinmetall", "NVL"]),
+        ("Siemens kauft US-Softwarehaus Mentor Graphics", "", "de", ["Siemens", "Mentor Graphics"]),
+        # a rubric, a government, a people's plural: no companies
+        ("Mercato : le PSG officialise l'arrivée de João Neves", "", "fr", []),
+        ("El Gobierno aprueba reducir la jornada laboral", "", "es", []),
+        ("Lawmakers approve a ban on new petrol cars", "", "en", []),
+    ],
+)
+def test_words_that_look_like_names_but_are_not_companies(
+    clf: RulesClassifier, title: str, summary: str, lang: str, companies: list[str]
+) -> None:
+    assert clf.classify(title, summary, lang).companies == companies
