@@ -1733,6 +1733,11 @@ def test_a_stock_market_index_is_not_a_company(clf: RulesClassifier, title: str,
     [
         ("Nintendo sues Palworld developer Pocketpair", "en", ["Nintendo", "Pocketpair"]),
         ("AMD to buy server maker Zorbly Systems for $4.9B", "en", ["AMD", "Zorbly Systems"]),
+        (
+            "FTC sues to block Zorbly's $24.6 billion takeover of Quintal",
+            "en",
+            ["Zorbly", "Quintal"],
+        ),
         ("Zorbly acquires Quintal Saga maker Mervo for $1 billion", "en", ["Zorbly", "Mervo"]),
         ("Nintendo verklagt Palworld-Entwickler Pocketpair", "de", ["Nintendo", "Pocketpair"]),
         ("Nintendo attaque l'éditeur de Palworld, Pocketpair", "fr", ["Nintendo", "Pocketpair"]),
