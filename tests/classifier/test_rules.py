@@ -1401,6 +1401,25 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
         ("La licorne Zorbly supprime la moitié de ses effectifs", "", "fr", "departure"),
         ("Zorbly baut fast ein Drittel der Belegschaft ab", "", "de", "departure"),
         ("Zorbly shuts down", "The startup could not secure new funding.", "en", "funding"),
+        ("Zorbly Therapeutics launches with $1 billion to bring AI to drugs", "", "en", "funding"),
+        (
+            "Zorbly collapses into administration",
+            "The airline ceased trading overnight.",
+            "en",
+            "funding",
+        ),
+        (
+            "Hotel owners protest against Zorbly over unpaid dues",
+            "The chain said so.",
+            "en",
+            "dispute",
+        ),
+        (
+            "Zorbly cuts ties with Quintal over compliance concerns",
+            "The company said so.",
+            "en",
+            "dispute",
+        ),
     ],
 )
 def test_each_language_reports_an_event(
