@@ -1420,6 +1420,31 @@ def test_an_owner_before_a_unit_is_not_the_company_of_the_news(clf: RulesClassif
             "en",
             "dispute",
         ),
+        (
+            "EU-Kommission verhängt 1,8 Mrd. Euro Strafe gegen Zorbly",
+            "Der Konzern wehrt sich.",
+            "de",
+            "dispute",
+        ),
+        ("Zorbly-Aktionäre verweigern dem Vorstand die Entlastung", "", "de", "dispute"),
+        (
+            "US-Behörde nimmt Zorbly ins Visier",
+            "Der Konzern bestätigte die Anfrage.",
+            "de",
+            "dispute",
+        ),
+        (
+            "Zorbly reconoce colusión en el mercado del papel",
+            "La empresa lo confirmó.",
+            "es",
+            "dispute",
+        ),
+        (
+            "Zorbly supprime des postes",
+            "La start-up est confrontée à des difficultés de trésorerie.",
+            "fr",
+            "funding",
+        ),
     ],
 )
 def test_each_language_reports_an_event(
@@ -1625,6 +1650,13 @@ def test_each_language_reports_an_event(
         (
             "Zorbly se place sous la protection du tribunal",
             "La start-up a demandé une procédure de sauvegarde.",
+            "fr",
+            "dispute",
+        ),
+        # a disagreement is no dispute until it has legal or public consequences
+        (
+            "Zorbly : trois cofondateurs quittent la start-up",
+            "Ils invoquent des « divergences opérationnelles ».",
             "fr",
             "dispute",
         ),
