@@ -7,6 +7,7 @@ the patterns whose anchors occur, instead of trying every pattern at every posit
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # The regex parser is private but stable across 3.11+ (the project's minimum).
 from re import _constants as _c  # type: ignore[attr-defined]
@@ -15,6 +16,13 @@ from typing import Any
 
 MAX_ALTERNATIVES = 64
 _ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
+
+
+@lru_cache(maxsize=4096)
+def _parse(pattern: str) -> Any:
+    """The parse of `pattern` under re.I, once per pattern: anchors, starts and widths all read
+    it (they never change it), and parsing is most of what building the classifier costs."""
+    return _p.parse(pattern, re.I)
 
 
 def _quality(s: frozenset[str]) -> tuple[int, int]:
@@ -172,7 +180,7 @@ def _branch_or_seq(items: Any) -> frozenset[str] | None:
 def anchors(pattern: str) -> frozenset[str] | None:
     """Lower-case strings one of which every match of `pattern` contains; None if unknown."""
     try:
-        parsed = _p.parse(pattern, re.I)
+        parsed = _parse(pattern)
     except re.error:
         return None
     found = _branch_or_seq(list(parsed))
@@ -184,7 +192,7 @@ def anchors(pattern: str) -> frozenset[str] | None:
 def max_width(pattern: str, cap: int = 2000) -> int | None:
     """The most characters one match of `pattern` can span; None if unbounded (or above cap)."""
     try:
-        hi = int(_p.parse(pattern, re.I).getwidth()[1])
+        hi = int(_parse(pattern).getwidth()[1])
     except re.error:
         return None
     return hi if hi <= cap else None
@@ -286,7 +294,7 @@ def starts(pattern: str) -> frozenset[str] | None:
     openings occurs (found by one Aho-Corasick pass) finds the same matches.
     """
     try:
-        parsed = _p.parse(pattern, re.I)
+        parsed = _parse(pattern)
     except re.error:
         return None
     found = _prefixes(list(parsed))
@@ -337,7 +345,7 @@ def practical_width(pattern: str, cap: int = 2000) -> int | None:
     runs past LONGEST_RUN (feeds' whitespace is collapsed, and no name or cue word is that
     long); None if unknown or above cap."""
     try:
-        w = _width(list(_p.parse(pattern, re.I)))
+        w = _width(list(_parse(pattern)))
     except re.error:
         return None
     return w if w is not None and w <= cap else None
