@@ -681,8 +681,9 @@ def _describes_a_company(title: str, lex: Lexicon) -> bool:
 
 def _given_name(text: str, m: Mention, lists: NameLists) -> bool:
     """Whether a registered name is a given name before a family name ("Alan Mamedi")."""
-    if m.surface.lower() not in lists.first_names:
-        return False
+    surface = m.surface
+    if not surface[1:].islower() or surface.lower() not in lists.first_names:
+        return False  # "TIM Brasil": an acronym is no given name
     after = _NEXT_WORD.match(text, m.end)
     return after is not None and after.group(1).lower() not in lists.generic
 

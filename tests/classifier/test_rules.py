@@ -331,6 +331,8 @@ def test_lead_investors_are_not_the_companies(clf: RulesClassifier) -> None:
         ("Ashneer Grover resigns from BharatPe amid bitter board feud", ["BharatPe"]),
         # a given name that is also a registered company ("Alan", the insurer)
         ("Truecaller co-founders Alan Mamedi and Nami Zarringhalam step down", ["Truecaller"]),
+        # an acronym is no given name: TIM (Telecom Italia) before "Brasil"
+        ("TIM Brasil raises $500 million in bond sale", ["Telecom Italia"]),
         # an appointee whose given name no list knows
         ("Microsoft names Judson Althoff CEO of its commercial business", ["Microsoft"]),
     ],
