@@ -170,7 +170,7 @@ def looks_like_person(name: str, lex: Lexicon, is_company: Callable[[str], bool]
             continue
         if not w[:1].isupper() or (len(w) > 1 and w.isupper()):
             return False  # lower case, or an acronym: "CTO", "AI", "SAP"
-        if not _name_cased(w):
+        if not name_cased(w):
             return False  # inner capitals of a brand ("OpenAI", "DeepMind")
         if lex.role is not None and lex.role.fullmatch(w):
             return False
@@ -184,7 +184,7 @@ _NAME_PARTS = re.compile(r"[-'’]")
 _MAC = re.compile(r"^Ma?c(?=[A-Z])")
 
 
-def _name_cased(word: str) -> bool:
+def name_cased(word: str) -> bool:
     """Capitals only where names have them: "Jean-Pierre", "O'Neil", "McDonald"."""
     for part in _NAME_PARTS.split(word):
         part = _MAC.sub("", part)

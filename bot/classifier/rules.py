@@ -14,6 +14,7 @@ from bot.classifier.extract import (
     dispute_facts,
     funding_facts,
     looks_like_person,
+    name_cased,
     tidy,
 )
 from bot.classifier.langdetect import _LETTER, _WIDE, Detector
@@ -664,13 +665,6 @@ def _about(
     return list(dict.fromkeys(out))
 
 
-# A capitalised word written like a family name ("Mamedi", "Del Vecchio", "O'Neil").
-_NEXT_WORD = re.compile(
-    rf" ((?:(?:Del|De|Van|Von|Da|Di|Le|La) )?[{CAPITALS}][a-zà-ÿ'’]+(?:-[{CAPITALS}][a-zà-ÿ]+)?)"
-    r"\b(?![-&])"
-)
-
-
 def _describes_a_company(title: str, lex: Lexicon) -> bool:
     """Whether a headline refers to a company by what it is ("La petrolera portuguesa ...",
     "Space balloon company offers ...")."""
@@ -680,12 +674,20 @@ def _describes_a_company(title: str, lex: Lexicon) -> bool:
 
 
 def _given_name(text: str, m: Mention, lists: NameLists) -> bool:
-    """Whether a registered name is a given name before a family name ("Alan Mamedi")."""
+    """Whether a registered name is a given name before a family name ("Alan Mamedi", "Leonardo
+    Del Vecchio"): the person runs on from it as _persons reads a person."""
     surface = m.surface
     if not surface[1:].islower() or surface.lower() not in lists.first_names:
         return False  # "TIM Brasil": an acronym is no given name
-    after = _NEXT_WORD.match(text, m.end)
-    return after is not None and after.group(1).lower() not in lists.generic
+    hit = _GIVEN_NAME.match(text, m.start)
+    if hit is None:
+        return False
+    words = hit.group(0).split()
+    if words[0] != surface:
+        return False  # "Alan's", "Alan-Health": the name goes on in the same word
+    family = words[1]
+    # Written like a family name ("Mamedi", "O'Neil", "de"), not "CEO" or a generic word.
+    return name_cased(family) and not family.isupper() and family.lower() not in lists.generic
 
 
 # The capitalised word that ends right before a position (searched up to it).
