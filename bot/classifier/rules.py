@@ -484,6 +484,8 @@ def _about(
                     cleaned[raw] = name
                 if name is None:
                     return
+                if name != raw and (c := registry.get(name)) is not None:
+                    name, known = c.name, True  # "Mercedes CEO" cleans to a registered name
         key = normalize(name)
         if key in found:
             return

@@ -724,6 +724,9 @@ def test_dispute_parties_are_the_other_side(clf: RulesClassifier) -> None:
             ["Zorbly"],
         ),
         ("Inspección de Trabajo multa a Zorbly con 79 millones", "", "es", ["Zorbly"]),
+        # a name a rule offers with a role ("Mercedes CEO") cleans to a registered alias: one
+        # company, not that company and its alias
+        ("Mercedes CEO steps down", "", "en", ["Mercedes-Benz"]),
         # a known company vouches for the unknown one it opens the headline with
         (
             "WhatsApp and Zorbly raise concerns over the Online Safety Bill",
