@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.classifier.anchors import starts
+from bot.classifier.anchors import _parse, anchors, max_width, practical_width, starts
 from bot.classifier.lexicon import bundled_languages, compile_lexicon, match_at
 from bot.companies.matcher import _lower_same_length
 
@@ -114,3 +114,30 @@ def test_amount_patterns_are_indexed() -> None:
     # An unindexed amount regex is tried at every position: it once cost half of extraction.
     for data in bundled_languages().values():
         assert compile_lexicon(data).money.indexed, data["lang"]
+
+
+def test_a_shared_parse_gives_what_a_fresh_parse_gives() -> None:
+    # anchors, starts and the widths read one cached parse per pattern: none may change it
+    # for the others (each is computed here from a fresh parse, then all from a shared one).
+    lexicons = [compile_lexicon(data) for data in bundled_languages().values()]
+    patterns = sorted(
+        {
+            r.regex.pattern
+            for lex in lexicons
+            for r in (*lex.ruleset.rules, *lex.ruleset.cues, *lex.ruleset.spans)
+        }
+    )
+    assert len(patterns) > 300
+    readers = (anchors, starts, practical_width, max_width)
+    fresh = []
+    for p in patterns:
+        row = []
+        for read in readers:
+            _parse.cache_clear()
+            row.append(read(p))
+        fresh.append(row)
+    _parse.cache_clear()
+    shared = [[read(p) for read in readers] for p in patterns]
+    shared_again = [[read(p) for read in reversed(readers)][::-1] for p in patterns]
+    assert shared == fresh
+    assert shared_again == fresh
